@@ -1,0 +1,171 @@
+// The search port over an engine's REST API. Both adapters share this code and differ only in the
+// transport, which is their official client's (connection pool, serialisation, product checks).
+import { VersionConflictError, searchErrorFor } from './search-errors.ts';
+import type {
+  BulkItemResult,
+  BulkOperation,
+  ScanOptions,
+  SearchDocument,
+  SearchPort,
+  StoredDocument,
+  WriteOptions,
+  WriteResult,
+} from './search-port.ts';
+
+export interface TransportRequest {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
+  path: string;
+  querystring?: Record<string, string | number | boolean>;
+  body?: unknown;
+  /** NDJSON lines for _bulk. */
+  bulkBody?: unknown[];
+}
+
+export interface TransportResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+/** Sends one request; never throws for an HTTP status, only for a connection failure. */
+export interface SearchTransport {
+  request(request: TransportRequest): Promise<TransportResponse>;
+  close(): Promise<void>;
+}
+
+const enc = encodeURIComponent;
+
+function writeQuery(options: WriteOptions): Record<string, string | number | boolean> {
+  const query: Record<string, string | number | boolean> = {};
+  if (options.version !== undefined) query.version = options.version;
+  if (options.versionType) query.version_type = options.versionType;
+  if (options.refresh !== undefined) query.refresh = options.refresh;
+  if (options.opType) query.op_type = options.opType;
+  if (options.ifSeqNo !== undefined) query.if_seq_no = options.ifSeqNo;
+  if (options.ifPrimaryTerm !== undefined) query.if_primary_term = options.ifPrimaryTerm;
+  return query;
+}
+
+interface WriteBody {
+  result: WriteResult['result'];
+  _version: number;
+  _seq_no: number;
+  _primary_term: number;
+}
+
+export class RestSearchPort implements SearchPort {
+  constructor(
+    readonly engine: 'opensearch' | 'elasticsearch',
+    readonly version: string,
+    private readonly transport: SearchTransport,
+  ) {}
+
+  private async call(request: TransportRequest, accept: number[] = []): Promise<TransportResponse> {
+    let response: TransportResponse;
+    try {
+      response = await this.transport.request(request);
+    } catch (error) {
+      throw searchErrorFor(0, undefined, error);
+    }
+    if ((response.statusCode >= 200 && response.statusCode < 300) || accept.includes(response.statusCode)) return response;
+    throw searchErrorFor(response.statusCode, response.body);
+  }
+
+  async createIndex(index: string, body: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> } = {}): Promise<void> {
+    await this.call({ method: 'PUT', path: `/${enc(index)}`, body });
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: `/${enc(index)}` }, [404]);
+  }
+
+  async indexExists(index: string): Promise<boolean> {
+    const response = await this.call({ method: 'HEAD', path: `/${enc(index)}` }, [404]);
+    return response.statusCode === 200;
+  }
+
+  private toWriteResult(index: string, id: string, response: TransportResponse): WriteResult {
+    if (response.statusCode === 409) {
+      const reason = (response.body as { error?: { reason?: string } }).error?.reason ?? 'conflict';
+      throw new VersionConflictError(index, id, reason);
+    }
+    const body = response.body as WriteBody;
+    return { result: body.result, version: body._version, seqNo: body._seq_no, primaryTerm: body._primary_term };
+  }
+
+  async index(index: string, id: string, doc: SearchDocument, options: WriteOptions = {}): Promise<WriteResult> {
+    const response = await this.call({ method: 'PUT', path: `/${enc(index)}/_doc/${enc(id)}`, querystring: writeQuery(options), body: doc }, [409]);
+    return this.toWriteResult(index, id, response);
+  }
+
+  async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
+    const response = await this.call({ method: 'DELETE', path: `/${enc(index)}/_doc/${enc(id)}`, querystring: writeQuery(options) }, [404, 409]);
+    return this.toWriteResult(index, id, response);
+  }
+
+  async get(index: string, id: string): Promise<StoredDocument | undefined> {
+    const response = await this.call({ method: 'GET', path: `/${enc(index)}/_doc/${enc(id)}`, querystring: { realtime: true } }, [404]);
+    const body = response.body as { found?: boolean; _id: string; _source?: SearchDocument; _version: number; _seq_no?: number; _primary_term?: number };
+    if (response.statusCode === 404 || !body.found) return undefined;
+    return {
+      id: body._id,
+      source: body._source ?? {},
+      version: body._version,
+      ...(body._seq_no !== undefined ? { seqNo: body._seq_no } : {}),
+      ...(body._primary_term !== undefined ? { primaryTerm: body._primary_term } : {}),
+    };
+  }
+
+  async bulk(operations: BulkOperation[], options: { refresh?: boolean | 'wait_for' } = {}): Promise<BulkItemResult[]> {
+    if (operations.length === 0) return [];
+    const lines: unknown[] = [];
+    for (const op of operations) {
+      const meta: Record<string, unknown> = { _index: op.index, _id: op.id };
+      if (op.version !== undefined) meta.version = op.version;
+      if (op.versionType) meta.version_type = op.versionType;
+      lines.push({ [op.action]: meta });
+      if (op.action === 'index') lines.push(op.doc);
+    }
+    const querystring: Record<string, string | number | boolean> = {};
+    if (options.refresh !== undefined) querystring.refresh = options.refresh;
+    const response = await this.call({ method: 'POST', path: '/_bulk', querystring, bulkBody: lines });
+    const items = (response.body as { items: Record<string, { _id: string; status: number; result?: string; _version?: number; error?: { type: string; reason: string } }>[] }).items;
+    return items.map((item) => {
+      const [action, detail] = Object.entries(item)[0]!;
+      return {
+        id: detail._id,
+        action: action as 'index' | 'delete',
+        status: detail.status,
+        ...(detail.result !== undefined ? { result: detail.result } : {}),
+        ...(detail._version !== undefined ? { version: detail._version } : {}),
+        ...(detail.error ? { error: { type: detail.error.type, reason: detail.error.reason } } : {}),
+      };
+    });
+  }
+
+  async refresh(index: string): Promise<void> {
+    await this.call({ method: 'POST', path: `/${enc(index)}/_refresh` });
+  }
+
+  async count(index: string): Promise<number> {
+    const response = await this.call({ method: 'GET', path: `/${enc(index)}/_count` });
+    return (response.body as { count: number }).count;
+  }
+
+  async *scan(index: string, options: ScanOptions): AsyncIterable<StoredDocument> {
+    const size = options.pageSize ?? 1000;
+    let after: unknown[] | undefined;
+    for (;;) {
+      const body: Record<string, unknown> = { size, sort: [{ [options.sortField]: 'asc' }], version: true, query: { match_all: {} } };
+      if (after) body.search_after = after;
+      const response = await this.call({ method: 'POST', path: `/${enc(index)}/_search`, body });
+      const hits = (response.body as { hits: { hits: { _id: string; _source: SearchDocument; _version: number; sort: unknown[] }[] } }).hits.hits;
+      for (const hit of hits) yield { id: hit._id, source: hit._source, version: hit._version };
+      if (hits.length < size) return;
+      after = hits[hits.length - 1]!.sort;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}

@@ -1,0 +1,75 @@
+// The search port: what converge needs from a search engine (index, get, delete with external
+// versions, bulk, refresh, a sorted scan with search_after), independent of the engine. Two
+// adapters implement it: OpenSearch and Elasticsearch 8/9, each through its official client.
+
+export type SearchDocument = Record<string, unknown>;
+
+/** How a write's version is checked: external versions must grow (`external`) or not shrink (`external_gte`). */
+export type VersionType = 'external' | 'external_gte';
+
+export interface WriteOptions {
+  version?: number;
+  versionType?: VersionType;
+  /** `wait_for` blocks until the change is searchable; `true` forces a refresh. Default none. */
+  refresh?: boolean | 'wait_for';
+  /** `create` fails when the id exists. Default `index`. */
+  opType?: 'index' | 'create';
+  ifSeqNo?: number;
+  ifPrimaryTerm?: number;
+}
+
+export interface WriteResult {
+  result: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
+  version: number;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+export interface StoredDocument {
+  id: string;
+  source: SearchDocument;
+  version: number;
+  seqNo?: number;
+  primaryTerm?: number;
+}
+
+export type BulkOperation =
+  | { action: 'index'; index: string; id: string; doc: SearchDocument; version?: number; versionType?: VersionType }
+  | { action: 'delete'; index: string; id: string; version?: number; versionType?: VersionType };
+
+export interface BulkItemResult {
+  id: string;
+  action: 'index' | 'delete';
+  status: number;
+  result?: string;
+  version?: number;
+  /** Present when the item failed: the engine's error type and reason. */
+  error?: { type: string; reason: string };
+}
+
+export interface ScanOptions {
+  /** A numeric or keyword field every document carries, used for sort and search_after. */
+  sortField: string;
+  /** Page size (default 1000). */
+  pageSize?: number;
+}
+
+export interface SearchPort {
+  readonly engine: 'opensearch' | 'elasticsearch';
+  readonly version: string;
+  createIndex(index: string, body?: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> }): Promise<void>;
+  deleteIndex(index: string): Promise<void>;
+  indexExists(index: string): Promise<boolean>;
+  /** Throws VersionConflictError when the engine rejects the version or op type. */
+  index(index: string, id: string, doc: SearchDocument, options?: WriteOptions): Promise<WriteResult>;
+  /** A real-time GET; undefined when the document does not exist. */
+  get(index: string, id: string): Promise<StoredDocument | undefined>;
+  /** Throws VersionConflictError on a version conflict; `not_found` is a result, not an error. */
+  delete(index: string, id: string, options?: WriteOptions): Promise<WriteResult>;
+  bulk(operations: BulkOperation[], options?: { refresh?: boolean | 'wait_for' }): Promise<BulkItemResult[]>;
+  refresh(index: string): Promise<void>;
+  count(index: string): Promise<number>;
+  /** Every document of the index in ascending `sortField` order, a page at a time (bounded memory). */
+  scan(index: string, options: ScanOptions): AsyncIterable<StoredDocument>;
+  close(): Promise<void>;
+}

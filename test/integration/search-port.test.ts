@@ -1,0 +1,67 @@
+// The search port against the real engine: index, real-time get, external versions that reject
+// stale writes, delete seen, bulk, and a sorted scan that returns every document once.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectSearch } from '../../harness/stores/search/connect-search.ts';
+import { VersionConflictError } from '../../harness/stores/search/search-errors.ts';
+import type { SearchPort } from '../../harness/stores/search/search-port.ts';
+
+const endpoints = inject('endpoints');
+const index = `it-search-${randomUUID().slice(0, 8)}`;
+let search: SearchPort;
+
+beforeAll(async () => {
+  search = await connectSearch(endpoints.search.url);
+  await search.createIndex(index, { mappings: { properties: { id: { type: 'long' }, name: { type: 'keyword' } } } });
+});
+
+afterAll(async () => {
+  await search.deleteIndex(index);
+  await search.close();
+});
+
+describe('search port on the local engine', () => {
+  it('detects the engine from the root endpoint', () => {
+    expect(search.engine).toBe(endpoints.search.engine);
+    expect(search.version).toBe(endpoints.search.version);
+  });
+
+  it('reads back an indexed document and sees its delete', async () => {
+    const written = await search.index(index, '1', { id: 1, name: 'first' });
+    expect(written.result).toBe('created');
+    expect((await search.get(index, '1'))?.source).toEqual({ id: 1, name: 'first' });
+    const deleted = await search.delete(index, '1');
+    expect(deleted.result).toBe('deleted');
+    expect(await search.get(index, '1')).toBeUndefined();
+    expect((await search.delete(index, '1')).result).toBe('not_found');
+  });
+
+  it('rejects a stale external version and keeps the newer document', async () => {
+    await search.index(index, '2', { id: 2, name: 'v5' }, { version: 5, versionType: 'external' });
+    await expect(search.index(index, '2', { id: 2, name: 'v4' }, { version: 4, versionType: 'external' })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(search.index(index, '2', { id: 2, name: 'v5-again' }, { version: 5, versionType: 'external' })).rejects.toBeInstanceOf(VersionConflictError);
+    const stored = await search.get(index, '2');
+    expect(stored?.source.name).toBe('v5');
+    expect(stored?.version).toBe(5);
+    await expect(search.delete(index, '2', { version: 3, versionType: 'external' })).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await search.delete(index, '2', { version: 6, versionType: 'external' })).result).toBe('deleted');
+    // A late write older than the versioned delete must not resurrect the document.
+    await expect(search.index(index, '2', { id: 2, name: 'late' }, { version: 5, versionType: 'external' })).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await search.get(index, '2')).toBeUndefined();
+  });
+
+  it('applies a bulk request item by item and scans every document in id order', async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => 100 + i);
+    const results = await search.bulk(
+      ids.map((id) => ({ action: 'index' as const, index, id: String(id), doc: { id, name: `n${id}` }, version: 1, versionType: 'external' as const })),
+    );
+    expect(results.every((result) => result.status === 201)).toBe(true);
+    const again = await search.bulk([{ action: 'index', index, id: '100', doc: { id: 100, name: 'stale' }, version: 1, versionType: 'external' }], { refresh: true });
+    expect(again[0]?.status).toBe(409);
+    expect(again[0]?.error?.type).toBe('version_conflict_engine_exception');
+    const seen: number[] = [];
+    for await (const doc of search.scan(index, { sortField: 'id', pageSize: 7 })) seen.push(doc.source.id as number);
+    expect(seen).toEqual(ids);
+    expect(await search.count(index)).toBe(25);
+  });
+});
