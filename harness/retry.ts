@@ -31,8 +31,10 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-class Bail {
-  constructor(readonly error: unknown) {}
+class Bail extends Error {
+  constructor(readonly error: unknown) {
+    super('bail');
+  }
 }
 
 export type AttemptFn<T> = (attempt: number, bail: (error: unknown) => never) => Promise<T>;

@@ -64,7 +64,7 @@ describe('Debezium capture on the local env', () => {
         const timer = setTimeout(() => reject(new Error(`only ${events.length} events after 60 s`)), 60_000);
         void consumer.run({
           eachMessage: async ({ message }) => {
-            events.push({ key: JSON.parse(message.key!.toString()), value: JSON.parse(message.value!.toString()) });
+            events.push({ key: JSON.parse(message.key!.toString()) as unknown, value: JSON.parse(message.value!.toString()) as (typeof events)[number]['value'] });
             // The second row is written only once the snapshot's event is seen, so it must stream.
             if (events.length === 1) await db.query(`INSERT INTO \`${table}\` VALUES (2, 'streamed-row', 7)`);
             if (events.length >= 2) {

@@ -28,7 +28,7 @@ export class SearchRequestError extends ConvergeError {
 export function searchErrorFor(status: number, body: unknown, cause?: unknown): SearchRequestError {
   const error = (body as { error?: { type?: string; reason?: string } | string } | undefined)?.error;
   const type = typeof error === 'object' ? (error.type ?? 'error') : 'error';
-  const reason = typeof error === 'object' ? (error.reason ?? JSON.stringify(body)) : String(error ?? body ?? 'no response');
+  const reason = typeof error === 'object' ? (error.reason ?? JSON.stringify(body)) : (error ?? (body === undefined ? 'no response' : JSON.stringify(body)));
   const retriable = status === 0 || status === 429 || status >= 500;
   return new SearchRequestError(status, type, reason, { retriable, definite: status !== 0 && status < 500, cause });
 }

@@ -1,0 +1,149 @@
+// converge: expectations → verdict. Each `expect` item of a scenario becomes one line with an
+// outcome and a reason; the run passes only if every line passes. A check that crashed, or whose
+// input is missing, makes its lines `unknown` (Jepsen's rule), and an unknown line fails the run:
+// nothing passes silently.
+import { normaliseValue } from '../scenario/values.ts';
+import type { Doc, Row } from '../scenario/projection.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Percentiles, VerdictLine } from '../results/schema.ts';
+import type { AnomalyReport } from './anomalies.ts';
+import type { ConvergenceReport } from './convergence.ts';
+
+/** The result of one sub-check: its value, or why there is none. */
+export type Outcome<T> = { readonly state: 'done'; readonly value: T } | { readonly state: 'crashed'; readonly error: string };
+
+/** Runs a sub-check, turning a throw into `crashed` (never into a pass). */
+export async function settle<T>(check: () => T | Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { state: 'done', value: await check() };
+  } catch (error) {
+    return { state: 'crashed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+/** The final state of one key named in `expect.finalValues`, as read from each store. */
+export interface FinalState {
+  readonly id: number;
+  readonly mysql: Row | null;
+  readonly index: Doc | null;
+}
+
+export interface Observations {
+  /** The final convergence check. */
+  readonly convergence: Outcome<ConvergenceReport>;
+  /** Convergence at each checkpoint, named after the last phase of its group. */
+  readonly checkpoints: readonly { readonly after: string; readonly result: Outcome<ConvergenceReport> }[];
+  readonly finalValues: Outcome<readonly FinalState[]>;
+  readonly anomalies: Outcome<AnomalyReport>;
+  readonly lag: Outcome<Percentiles>;
+}
+
+export interface Verdict {
+  readonly verdict: 'pass' | 'fail';
+  readonly lines: VerdictLine[];
+  /** Every line as `outcome: check: reason`. */
+  readonly reasons: string[];
+}
+
+function ids(list: readonly number[], total: number): string {
+  return list.length === 0 ? '' : ` (ids ${list.join(', ')}${total > list.length ? ', …' : ''})`;
+}
+
+function describeConvergence(r: ConvergenceReport): string {
+  if (r.converged) return `${r.rows} rows and ${r.docs} documents agree`;
+  return [
+    `${r.missing} missing${ids(r.sampleIds.missing, r.missing)}`,
+    `${r.extra} extra${ids(r.sampleIds.extra, r.extra)}`,
+    `${r.mismatched} mismatched${ids(r.sampleIds.mismatched, r.mismatched)}`,
+  ].join(', ');
+}
+
+function convergenceLine(check: string, required: boolean, result: Outcome<ConvergenceReport>): VerdictLine {
+  if (result.state === 'crashed') return { check, outcome: 'unknown', reason: `check crashed: ${result.error}` };
+  const what = describeConvergence(result.value);
+  if (!required) return { check, outcome: 'pass', reason: `not required; ${what}` };
+  return { check, outcome: result.value.converged ? 'pass' : 'fail', reason: what };
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+function finalValueLines(scenario: Scenario, states: Outcome<readonly FinalState[]>): VerdictLine[] {
+  const { entity } = scenario;
+  return scenario.expect.finalValues.flatMap((item, i): VerdictLine[] => {
+    const base = `finalValues[${i}]`;
+    if (states.state === 'crashed') return [{ check: base, outcome: 'unknown', reason: `reading final values crashed: ${states.error}` }];
+    const state = states.value.find((s) => s.id === item.id);
+    if (state === undefined) return [{ check: base, outcome: 'unknown', reason: `id ${item.id} was not read` }];
+    if (item.absent === true) {
+      const present = [state.mysql !== null ? 'MySQL' : null, state.index !== null ? 'the index' : null].filter((s) => s !== null);
+      return [{ check: `${base}.absent`, outcome: present.length === 0 ? 'pass' : 'fail', reason: present.length === 0 ? `id ${item.id} is in neither store` : `id ${item.id} is still in ${present.join(' and ')}` }];
+    }
+    return Object.entries(item.values ?? {}).map(([column, expected]): VerdictLine => {
+      const check = `${base}.${column}`;
+      const type = entity.columns[column]?.type ?? 'any';
+      const want = normaliseValue(type, expected);
+      const problems: string[] = [];
+      const mysql = state.mysql === null ? undefined : normaliseValue(type, state.mysql[column]);
+      if (mysql !== want) problems.push(`MySQL has ${state.mysql === null ? 'no row' : show(mysql)}`);
+      const field = entity.projection.drop.includes(column) ? null : (entity.projection.rename[column] ?? column);
+      const index = state.index === null || field === null ? undefined : normaliseValue(type, state.index[field]);
+      if (field !== null && index !== want) problems.push(`the index has ${state.index === null ? 'no document' : show(index)}`);
+      const where = field === null ? 'MySQL (dropped from the index)' : 'MySQL and the index';
+      return problems.length === 0
+        ? { check, outcome: 'pass', reason: `id ${item.id} holds ${show(want)} in ${where}` }
+        : { check, outcome: 'fail', reason: `id ${item.id}: expected ${show(want)}; ${problems.join('; ')}` };
+    });
+  });
+}
+
+function anomalyLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): VerdictLine[] {
+  const limits = scenario.expect.anomalies;
+  return (['dirtyReads', 'versionRegressions', 'resurrections', 'staleReads'] as const).flatMap((kind): VerdictLine[] => {
+    const max = limits[kind];
+    if (max === undefined) return [];
+    const check = `anomalies.${kind}`;
+    if (anomalies.state === 'crashed') return [{ check, outcome: 'unknown', reason: `check crashed: ${anomalies.error}` }];
+    const seen = anomalies.value[kind];
+    const where = ids(anomalies.value.samples[kind].map((s) => s.id), seen);
+    return [{ check, outcome: seen <= max ? 'pass' : 'fail', reason: `${seen} seen${where}, at most ${max} allowed` }];
+  });
+}
+
+function lagLines(scenario: Scenario, lag: Outcome<Percentiles>): VerdictLine[] {
+  const limits = scenario.expect.maxLagMs ?? {};
+  return (['p50', 'p95', 'p99', 'max'] as const).flatMap((p): VerdictLine[] => {
+    const max = limits[p];
+    if (max === undefined) return [];
+    const check = `maxLagMs.${p}`;
+    if (lag.state === 'crashed') return [{ check, outcome: 'unknown', reason: `lag measurement crashed: ${lag.error}` }];
+    if (lag.value.state === 'none') return [{ check, outcome: 'unknown', reason: `no lag samples: ${lag.value.reason}` }];
+    const seen = lag.value[p];
+    return [{ check, outcome: seen <= max ? 'pass' : 'fail', reason: `${p} lag ${seen.toFixed(1)} ms over ${lag.value.samples} samples, at most ${max} ms allowed` }];
+  });
+}
+
+/** Turns a scenario's expectations and what was observed into a verdict. */
+export function judge(scenario: Scenario, observed: Observations): Verdict {
+  const guard = (check: string, make: () => VerdictLine[]): VerdictLine[] => {
+    try {
+      return make();
+    } catch (error) {
+      return [{ check, outcome: 'unknown', reason: `judging crashed: ${error instanceof Error ? error.message : String(error)}` }];
+    }
+  };
+  const required = scenario.expect.converged;
+  const lines = [
+    ...observed.checkpoints.flatMap((c) => guard(`converged after ${c.after}`, () => [convergenceLine(`converged after ${c.after}`, required, c.result)])),
+    ...guard('converged', () => [convergenceLine('converged', required, observed.convergence)]),
+    ...guard('finalValues', () => finalValueLines(scenario, observed.finalValues)),
+    ...guard('anomalies', () => anomalyLines(scenario, observed.anomalies)),
+    ...guard('maxLagMs', () => lagLines(scenario, observed.lag)),
+  ];
+  return {
+    verdict: lines.every((l) => l.outcome === 'pass') ? 'pass' : 'fail',
+    lines,
+    reasons: lines.map((l) => `${l.outcome}: ${l.check}: ${l.reason}`),
+  };
+}

@@ -1,0 +1,144 @@
+// converge: the contract of results.json (schemaVersion 1) — one run, and per strategy × scenario
+// its figures and verdict. Figures that may not exist are unions discriminated on `state`, in the
+// manner of tinybench: a figure is present only where it was measured. Reports are pure functions
+// of this file.
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+const count = z.number().int().min(0);
+
+/** Percentiles of a set of millisecond samples. `none`: nothing was sampled. */
+export const percentilesSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('measured'),
+    samples: z.number().int().min(1),
+    p50: z.number(),
+    p95: z.number(),
+    p99: z.number(),
+    max: z.number(),
+  }),
+  z.strictObject({ state: z.literal('none'), samples: z.literal(0), reason: z.string() }),
+]);
+export type Percentiles = z.infer<typeof percentilesSchema>;
+
+/** A check that crashed is `unknown`, with the error; it never passes silently. */
+const crashed = z.strictObject({ state: z.literal('unknown'), error: z.string() });
+
+const sampleIds = z.strictObject({ missing: z.array(z.number()), extra: z.array(z.number()), mismatched: z.array(z.number()) });
+
+export const convergenceResultSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('checked'),
+    converged: z.boolean(),
+    /** From the last acknowledged write until the stores were equal; null if they never were. */
+    timeMs: z.number().min(0).nullable(),
+    missing: count,
+    extra: count,
+    mismatched: count,
+    sampleIds,
+  }),
+  crashed,
+]);
+export type ConvergenceResult = z.infer<typeof convergenceResultSchema>;
+
+export const anomaliesResultSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('checked'),
+    dirtyReads: count,
+    versionRegressions: count,
+    resurrections: count,
+    staleReads: count,
+    /** How far behind the stale reads were, in versions and in ms since the first missed ack. */
+    staleness: z.strictObject({ versions: percentilesSchema, ms: percentilesSchema }),
+    /** Reads whose key had a write of unknown outcome that may explain what they saw. */
+    unverifiableReads: count,
+    /** Keys with more than one lifetime (deleted and inserted again): not judged for order. */
+    unjudgedKeys: count,
+  }),
+  crashed,
+]);
+export type AnomaliesResult = z.infer<typeof anomaliesResultSchema>;
+
+/** A single write measured with tinybench (warm-up, then timed iterations). */
+export const perOpCostSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('measured'),
+    /** What was measured, e.g. "insert one row". */
+    task: z.string(),
+    iterations: z.number().int().min(1),
+    opsPerSec: z.number(),
+    meanMs: z.number(),
+    p50Ms: z.number(),
+    p99Ms: z.number(),
+    /** Relative margin of error of the mean, in percent. */
+    rmePercent: z.number(),
+  }),
+  z.strictObject({ state: z.literal('skipped'), reason: z.string() }),
+  crashed,
+]);
+export type PerOpCost = z.infer<typeof perOpCostSchema>;
+
+/** A fault as it happened: kind, target and its window in ms from the run's start. */
+export const faultWindowSchema = z.strictObject({
+  kind: z.string(),
+  target: z.string(),
+  startMs: z.number(),
+  endMs: z.number().nullable(),
+});
+
+export const verdictLineSchema = z.strictObject({
+  /** Which expectation, e.g. `converged`, `finalValues[0].counter`, `anomalies.dirtyReads`. */
+  check: z.string(),
+  outcome: z.enum(['pass', 'fail', 'unknown']),
+  reason: z.string(),
+});
+export type VerdictLine = z.infer<typeof verdictLineSchema>;
+
+/** One strategy run through one scenario. */
+export const scenarioResultSchema = z.strictObject({
+  strategy: z.string(),
+  scenario: z.string(),
+  /** The scenario's params as used (defaults with overrides applied). */
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  /** The generator's run seed. */
+  seed: z.number().int(),
+  ops: z.strictObject({ attempted: count, ok: count, failed: count, unknown: count }),
+  throughput: z.strictObject({ opsPerSec: z.number().min(0) }),
+  latencyMs: percentilesSchema,
+  lagMs: percentilesSchema,
+  convergence: convergenceResultSchema,
+  anomalies: anomaliesResultSchema,
+  perOpCost: perOpCostSchema,
+  /** What the strategy reports about itself (events relayed, retries, …): informative, never judged. */
+  stats: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  faults: z.array(faultWindowSchema),
+  /** The scenario's `expect` block, resolved. */
+  expect: z.record(z.string(), z.unknown()),
+  verdict: z.enum(['pass', 'fail']),
+  /** One line per expectation: `pass|fail|unknown: check: reason`. */
+  reasons: z.array(z.string()),
+  lines: z.array(verdictLineSchema),
+  /** The history file of this pair, relative to the run folder. */
+  history: z.string(),
+});
+export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
+
+/** results.json. */
+export const resultsFileSchema = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runId: z.string(),
+  /** ISO 8601. */
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** Where the services came from: local, docker or external. */
+  provider: z.enum(['local', 'docker', 'external']),
+  /** Engine name → version, e.g. { mysql: "MariaDB 11.8.3", search: "OpenSearch 2.19.2", kafka: "4.3.0" }. */
+  engines: z.record(z.string(), z.string()),
+  /** The run was stopped early (Ctrl-C): results are partial. */
+  interrupted: z.boolean(),
+  /** `--param` overrides as given. */
+  paramOverrides: z.record(z.string(), z.string()),
+  results: z.array(scenarioResultSchema),
+});
+export type ResultsFile = z.infer<typeof resultsFileSchema>;

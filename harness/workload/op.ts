@@ -1,0 +1,19 @@
+// converge: an operation — a plain JSON object the generator produces, the driver sends to a
+// strategy's worker and the history records.
+import { z } from 'zod';
+import { OP_KINDS, rowId, scalar } from '../scenario/schema.ts';
+
+export const opSchema = z.strictObject({
+  /** Position within its phase, from 0. */
+  index: z.number().int().min(0),
+  /** The phase's name. */
+  phase: z.string(),
+  kind: z.enum(OP_KINDS),
+  id: rowId,
+  /** insert: every column; update: the columns it sets. */
+  values: z.record(z.string(), scalar).optional(),
+  /** increment: `column = column + delta`. */
+  column: z.string().optional(),
+  delta: z.number().optional(),
+});
+export type Op = z.infer<typeof opSchema>;
