@@ -69,6 +69,7 @@ function schemaProblems(issues: readonly Issue[]): PathProblem[] {
   for (const issue of issues) {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') for (const key of issue.keys) out.push({ path: [...path, key], message: 'unknown key' });
+    else if (issue.code === 'invalid_key') for (const sub of issue.issues) out.push({ path, message: sub.message });
     else out.push({ path, message: issue.message });
   }
   return out;

@@ -4,7 +4,7 @@ import type { Entity, Expr } from './schema.ts';
 import { normaliseValue, type FieldKind } from './values.ts';
 
 /** A row as the harness sees it: `id`, `version` and column values (raw from the driver, or canonical). */
-export type Row = { readonly id: number; readonly version?: number | null; readonly [column: string]: unknown };
+export type Row = { readonly id: number; readonly [column: string]: unknown };
 /** An index document: `id`, `version` and the projected fields. */
 export type Doc = { readonly id: number; readonly [field: string]: unknown };
 

@@ -34,7 +34,7 @@ function checkEntity(entity: Entity, out: PathProblem[]): void {
     if (!(name in entity.columns)) out.push({ path: ['entity', 'projection', 'rename', name], message: `unknown column "${name}"` });
   }
   for (const name of columns) {
-    if (drop.includes(name)) continue;
+    if (drop.includes(name) || HARNESS_COLUMNS.has(name.toLowerCase())) continue;
     const field = rename[name] ?? name;
     claim(field, `column "${name}"`, name in rename ? ['entity', 'projection', 'rename', name] : ['entity', 'columns', name]);
   }
