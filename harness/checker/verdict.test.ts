@@ -1,0 +1,96 @@
+// converge: expectations become verdict lines; a run passes only when every line passes, and a
+// crashed check is `unknown`, which fails the run instead of passing it silently.
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../scenario/load.ts';
+import type { AnomalyReport } from './anomalies.ts';
+import type { ConvergenceReport } from './convergence.ts';
+import { judge, settle, type Observations } from './verdict.ts';
+
+const scenario = parseScenario(
+  `
+name: v
+description: v
+params: { increments: 10 }
+entity:
+  table: v
+  columns: { counter: { type: bigint }, note: { type: text } }
+  projection: { rename: { counter: count }, drop: [note] }
+phases: [{ name: p, ops: 1, mix: { read: 1 }, checkpoint: true }]
+expect:
+  finalValues:
+    - { id: 1, values: { counter: "\${2*increments+1}", note: hi } }
+    - { id: 2, absent: true }
+  anomalies: { dirtyReads: 0, staleReads: 5 }
+  maxLagMs: { p99: 100 }
+`,
+  {},
+  'v.yaml',
+);
+
+const agree: ConvergenceReport = { converged: true, rows: 1, docs: 1, missing: 0, extra: 0, mismatched: 0, sampleIds: { missing: [], extra: [], mismatched: [] }, mismatchedFields: [] };
+const none: AnomalyReport = {
+  reads: 4,
+  dirtyReads: 0,
+  resurrections: 0,
+  versionRegressions: 0,
+  staleReads: 2,
+  staleness: { versions: { state: 'none', samples: 0, reason: '' }, ms: { state: 'none', samples: 0, reason: '' } },
+  unverifiableReads: 0,
+  unjudgedKeys: 0,
+  samples: { dirtyReads: [], resurrections: [], versionRegressions: [], staleReads: [] },
+};
+const good: Observations = {
+  convergence: { state: 'done', value: agree },
+  checkpoints: [{ after: 'p', result: { state: 'done', value: agree } }],
+  finalValues: { state: 'done', value: [{ id: 1, mysql: { id: 1, counter: '21', note: 'hi', version: 12 }, index: { id: 1, count: 21 } }, { id: 2, mysql: null, index: null }] },
+  anomalies: { state: 'done', value: none },
+  lag: { state: 'done', value: { state: 'measured', samples: 9, p50: 3, p95: 20, p99: 40, max: 41 } },
+};
+
+describe('judge', () => {
+  it('passes when every expectation holds, with one line each', () => {
+    const v = judge(scenario, good);
+    expect(v.verdict).toBe('pass');
+    expect(v.lines.map((l) => `${l.outcome} ${l.check}`)).toEqual([
+      'pass converged after p',
+      'pass converged',
+      'pass finalValues[0].counter',
+      'pass finalValues[0].note',
+      'pass finalValues[1].absent',
+      'pass anomalies.dirtyReads',
+      'pass anomalies.staleReads',
+      'pass maxLagMs.p99',
+    ]);
+    expect(v.reasons[3]).toBe('pass: finalValues[0].note: id 1 holds "hi" in MySQL (dropped from the index)');
+  });
+
+  it('fails with the reasons: divergence with ids, wrong values, too many anomalies, lag', () => {
+    const diverged = { ...agree, converged: false, missing: 1, extra: 0, mismatched: 2, sampleIds: { missing: [4], extra: [], mismatched: [1, 7] } };
+    const v = judge(scenario, {
+      ...good,
+      convergence: { state: 'done', value: diverged },
+      finalValues: { state: 'done', value: [{ id: 1, mysql: { id: 1, counter: 21, note: 'hi' }, index: { id: 1, count: 20 } }, { id: 2, mysql: null, index: { id: 2 } }] },
+      anomalies: { state: 'done', value: { ...none, dirtyReads: 1, samples: { ...none.samples, dirtyReads: [{ id: 3, read: 8 }] } } },
+      lag: { state: 'done', value: { state: 'measured', samples: 9, p50: 3, p95: 20, p99: 400, max: 410 } },
+    });
+    expect(v.verdict).toBe('fail');
+    expect(v.reasons.filter((r) => r.startsWith('fail'))).toEqual([
+      'fail: converged: 1 missing (ids 4), 0 extra, 2 mismatched (ids 1, 7)',
+      'fail: finalValues[0].counter: id 1: expected 21; the index has 20',
+      'fail: finalValues[1].absent: id 2 is still in the index',
+      'fail: anomalies.dirtyReads: 1 seen (ids 3), at most 0 allowed',
+      'fail: maxLagMs.p99: p99 lag 400.0 ms over 9 samples, at most 100 ms allowed',
+    ]);
+  });
+
+  it('turns a crashed check into unknown lines and a failed run', async () => {
+    const crashed = await settle(() => {
+      throw new TypeError('socket hang up');
+    });
+    expect(crashed).toEqual({ state: 'crashed', error: 'TypeError: socket hang up' });
+    const v = judge(scenario, { ...good, anomalies: crashed, lag: { state: 'done', value: { state: 'none', samples: 0, reason: 'nothing sampled' } } });
+    expect(v.verdict).toBe('fail');
+    expect(v.lines.filter((l) => l.outcome === 'unknown').map((l) => l.check)).toEqual(['anomalies.dirtyReads', 'anomalies.staleReads', 'maxLagMs.p99']);
+    expect(await settle(() => 3)).toEqual({ state: 'done', value: 3 });
+  });
+});
