@@ -35,15 +35,19 @@ expect:
       values: { note: "\${label}!", n: "\${(rows - 4) / 2}" }
 `;
 
-function problemsOf(text: string, overrides: Record<string, string> = {}): string[] {
+function scenarioError(text: string, overrides: Record<string, string> = {}): ScenarioError {
   try {
-    parseScenario(text, overrides, 'test.yaml');
+    parseScenario(text, overrides, 'bad.yaml');
   } catch (error) {
     expect(error).toBeInstanceOf(ScenarioError);
     expect((error as ScenarioError).exitCode).toBe(2);
-    return (error as ScenarioError).problems.map((p) => `${p.path}: ${p.message}`);
+    return error as ScenarioError;
   }
   throw new Error('expected a ScenarioError');
+}
+
+function problemsOf(text: string, overrides: Record<string, string> = {}): string[] {
+  return scenarioError(text, overrides).problems.map((p) => `${p.path}: ${p.message}`);
 }
 
 describe('scenario files', () => {
@@ -105,21 +109,16 @@ describe('scenario files', () => {
       .replace('note: { type: varchar, length: 8 }', 'select: { type: varchar }')
       .replace('ops: ${rows}\n', 'ops: ${rows}\n    concurency: 3\n')
       .replace('expect:', 'faults: [{ kind: pause }]\nexpect:');
-    let error: ScenarioError | undefined;
-    try {
-      parseScenario(text, {}, 'bad.yaml');
-    } catch (e) {
-      error = e as ScenarioError;
-    }
-    expect(error?.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+    const error = scenarioError(text);
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'entity.table: "tiny; DROP TABLE users" is not an SQL identifier (^[A-Za-z_][A-Za-z0-9_]{0,63}$)',
       'entity.columns.select: "select" is an SQL reserved word',
       'phases[0].concurency: unknown key',
       'phases[1].mix.update: expected a number, got string "lots"',
       'faults: faults are not supported yet (the fault issue defines their kinds); use []',
     ]);
-    expect(error?.problems.find((p) => p.path === 'phases[1].mix.update')?.line).toBe(text.split('\n').findIndex((l) => l.includes('update: lots')) + 1);
-    expect(error?.message).toContain('invalid scenario bad.yaml: 5 problems');
+    expect(error.problems.find((p) => p.path === 'phases[1].mix.update')?.line).toBe(text.split('\n').findIndex((l) => l.includes('update: lots')) + 1);
+    expect(error.message).toContain('invalid scenario bad.yaml: 5 problems');
   });
 
   it('checks cross-references once the structure is valid', () => {

@@ -66,27 +66,20 @@ export function evaluateParamExpression(src: string, params: ReadonlyMap<string,
     if (t.value === '-') return -num(primary());
     throw new ParamExpressionError(`unexpected "${t.value}" in \${${src}}`);
   };
-  const product = (): ParamValue => {
-    let left = primary();
-    for (let t = peek(); isOp(t, '*/%'); t = peek()) {
+  // One precedence level: operands from `next`, joined left to right by the operators in `ops`.
+  const level = (next: () => ParamValue, ops: string) => (): ParamValue => {
+    let left = next();
+    for (let t = peek(); isOp(t, ops); t = peek()) {
       pos++;
       const a = num(left);
-      const b = num(primary());
+      const b = num(next());
       if ((t.value === '/' || t.value === '%') && b === 0) throw new ParamExpressionError(`division by zero in \${${src}}`);
-      left = t.value === '*' ? a * b : t.value === '/' ? a / b : a % b;
+      left = { '+': a + b, '-': a - b, '*': a * b, '/': a / b, '%': a % b }[t.value] ?? NaN;
     }
     return left;
   };
-  const sum = (): ParamValue => {
-    let left = product();
-    for (let t = peek(); isOp(t, '+-'); t = peek()) {
-      pos++;
-      const a = num(left);
-      const b = num(product());
-      left = t.value === '+' ? a + b : a - b;
-    }
-    return left;
-  };
+  const product = level(primary, '*/%');
+  const sum = level(product, '+-');
 
   if (tokens.length === 0) throw new ParamExpressionError('empty ${}');
   const value = sum();
