@@ -1,0 +1,48 @@
+// The bench command's options, parsed and checked before any service starts: scenario files,
+// strategy names against the registry, `--param k=v` pairs, the output folder, `--full`.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import { REPO_ROOT } from '../env/state.ts';
+import { strategyNames } from '../../strategies/index.ts';
+
+export const SCENARIO_DIR = path.join(REPO_ROOT, 'scenarios');
+/** The default suite, in the order it runs. */
+export const DEFAULT_SUITE = ['counter-race', 'seed-bulk', 'mixed-crud', 'duplicate-keys', 'projection'];
+/** `--full`: the seed's sizes. */
+export const FULL_PARAMS: Record<string, Record<string, string>> = { 'seed-bulk': { rows: '100000' }, 'counter-race': { increments: '10000' } };
+
+export interface BenchOptions {
+  scenarioFiles: string[];
+  strategies: string[];
+  params: Record<string, string>;
+  out: string | undefined;
+  full: boolean;
+  seed: number;
+}
+
+export function parseParams(pairs: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--param: expected key=value, got ${JSON.stringify(pair)}`);
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return params;
+}
+
+export function parseStrategies(value: string | undefined): string[] {
+  const known = strategyNames();
+  if (value === undefined) return known;
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new ConfigError('--strategies: expected a comma-separated list of strategy names');
+  for (const name of names) {
+    if (!known.includes(name)) throw new ConfigError(`--strategies: unknown strategy ${JSON.stringify(name)}; known: ${known.join(', ')}`);
+  }
+  return names;
+}
+
+export function defaultScenarioFiles(): string[] {
+  const shipped = new Set(readdirSync(SCENARIO_DIR).filter((file) => file.endsWith('.yaml')).map((file) => file.replace(/\.yaml$/, '')));
+  return DEFAULT_SUITE.filter((name) => shipped.has(name)).map((name) => path.join(SCENARIO_DIR, `${name}.yaml`));
+}

@@ -1,0 +1,101 @@
+// One write of the workload applied to MySQL in its own transaction, returning the row as it was
+// committed (the write, then a read of the row under the write's lock). Every strategy whose
+// application writes MySQL uses this, so all of them write MySQL identically. A duplicate key or
+// another definite SQL error is a definite failure; a lost connection leaves the outcome unknown.
+import type mysql from 'mysql2/promise';
+import { ConvergeError, ConfigError } from '../errors.ts';
+import type { Op } from '../workload/op.ts';
+import type { RowValue, WriteOutcome } from '../../strategies/contract.ts';
+import { deleteStatement, incrementStatement, insertStatement, selectRowStatement, updateStatement } from './table-sql.ts';
+
+/** MySQL said no: the statement did not apply (duplicate key, constraint, bad value). */
+export class MysqlRejectedError extends ConvergeError {
+  constructor(
+    readonly code: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(`MySQL rejected the write: ${code}: ${message}`, { definite: true, retriable: false, cause });
+  }
+}
+
+/** Connection-level failures after which a statement may or may not have committed. */
+const UNKNOWN_OUTCOME_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CONNECTION_KILLED']);
+/** Failures before anything was sent: the write certainly did not happen, and a retry may pass. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ER_CON_COUNT_ERROR', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR']);
+/** Errors from which MySQL rolled the transaction back, worth a retry. */
+const ROLLED_BACK_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+export function classifyMysqlError(error: unknown, committing: boolean): ConvergeError {
+  if (error instanceof ConvergeError) return error;
+  const code = (error as { code?: string }).code ?? 'UNKNOWN';
+  const message = error instanceof Error ? error.message : String(error);
+  if (NOT_SENT_CODES.has(code)) return new ConvergeError(`MySQL unreachable: ${code}: ${message}`, { definite: true, retriable: true, cause: error });
+  if (ROLLED_BACK_CODES.has(code)) return new ConvergeError(`MySQL rolled back: ${code}: ${message}`, { definite: true, retriable: true, cause: error });
+  if (UNKNOWN_OUTCOME_CODES.has(code) || (committing && !(error as { sqlState?: string }).sqlState)) {
+    return new ConvergeError(`MySQL connection failed mid-write: ${code}: ${message}`, { definite: false, retriable: true, cause: error });
+  }
+  return new MysqlRejectedError(code, message, error);
+}
+
+type Queryable = Pick<mysql.PoolConnection, 'query' | 'beginTransaction' | 'commit' | 'rollback'>;
+
+async function selectRow(connection: Queryable, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
+  const statement = selectRowStatement(table, id, forUpdate);
+  const [rows] = await connection.query<mysql.RowDataPacket[]>(statement.sql, statement.params);
+  const row = rows[0];
+  return row ? ({ ...row, id: Number(row.id), version: Number(row.version) }) : null;
+}
+
+/**
+ * Apply `op` in one transaction. `beforeCommit`, when given, runs inside the transaction after the
+ * write (a saga writes its log row there); the row returned is the committed row.
+ */
+export async function applyMysqlWrite(
+  connection: Queryable,
+  table: string,
+  op: Op,
+  beforeCommit?: (outcome: WriteOutcome) => Promise<void>,
+): Promise<WriteOutcome> {
+  let committing = false;
+  try {
+    await connection.beginTransaction();
+    let outcome: WriteOutcome;
+    switch (op.kind) {
+      case 'insert': {
+        const statement = insertStatement(table, op.id, op.values ?? {});
+        await connection.query(statement.sql, statement.params);
+        const row = await selectRow(connection, table, op.id, false);
+        outcome = { value: row, version: row?.version ?? null };
+        break;
+      }
+      case 'update':
+      case 'increment': {
+        const statement =
+          op.kind === 'update' ? updateStatement(table, op.id, op.values ?? {}) : incrementStatement(table, op.id, op.column ?? '', op.delta ?? 0);
+        const [result] = await connection.query<mysql.ResultSetHeader>(statement.sql, statement.params);
+        const row = result.affectedRows > 0 ? await selectRow(connection, table, op.id, false) : null;
+        outcome = { value: row, version: row?.version ?? null };
+        break;
+      }
+      case 'delete': {
+        const row = await selectRow(connection, table, op.id, true);
+        if (row) {
+          const statement = deleteStatement(table, op.id);
+          await connection.query(statement.sql, statement.params);
+        }
+        outcome = { value: row, version: row?.version ?? null };
+        break;
+      }
+      case 'read':
+        throw new ConfigError('a read is not a write: the harness reads the index itself');
+    }
+    if (beforeCommit) await beforeCommit(outcome);
+    committing = true;
+    await connection.commit();
+    return outcome;
+  } catch (error) {
+    if (!committing) await connection.rollback().catch(() => {});
+    throw classifyMysqlError(error, committing);
+  }
+}

@@ -1,0 +1,75 @@
+// Runs one operation and records it: an `invoke` entry, then its completion — `ok` with the row
+// (writes, through the strategy's worker) or what the index showed (reads, done by the harness
+// itself); `fail` when the error is definite; `unknown` otherwise (a timeout, a crashed worker).
+import { ConvergeError } from '../errors.ts';
+import { monotonicMs, type ReadValue } from '../history/entry.ts';
+import type { HistoryWriter } from '../history/writer.ts';
+import type { PercentileRecorder } from '../checker/percentiles.ts';
+import type { SearchPort } from '../stores/search/search-port.ts';
+import type { StrategyWorker } from '../worker/strategy-worker.ts';
+import type { Op } from '../workload/op.ts';
+import type { LagSampler } from './lag-sampler.ts';
+import type { Timeline } from './timeline.ts';
+
+export interface OpCounts {
+  attempted: number;
+  ok: number;
+  failed: number;
+  unknown: number;
+}
+
+export interface ExecutorParts {
+  worker: StrategyWorker;
+  search: SearchPort;
+  index: string;
+  history: HistoryWriter;
+  latency: PercentileRecorder;
+  lag: LagSampler;
+  timeline: Timeline;
+  counts: OpCounts;
+  /** Time of the last acknowledged write (monotonic ms), for time-to-convergence. */
+  lastAck: { time: number };
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function readIndex(search: SearchPort, index: string, id: number): Promise<ReadValue> {
+  const doc = await search.get(index, String(id));
+  return doc ? { found: true, doc: doc.source, version: Number(doc.source.version ?? doc.version) } : { found: false, doc: null, version: null };
+}
+
+export async function executeOp(parts: ExecutorParts, process: number, op: Op): Promise<void> {
+  const { history, counts } = parts;
+  counts.attempted++;
+  const invokedAt = monotonicMs();
+  await history.append({ process, type: 'invoke', op, time: invokedAt });
+  if (op.kind === 'read') {
+    try {
+      const value = await readIndex(parts.search, parts.index, op.id);
+      counts.ok++;
+      await history.append({ process, type: 'ok', op, value, version: value.version, time: monotonicMs(), store: 'index' });
+    } catch (error) {
+      // A read changes nothing: a failed one is a definite `fail`.
+      counts.failed++;
+      await history.append({ process, type: 'fail', op, time: monotonicMs(), store: 'index', error: errorText(error) });
+    }
+    return;
+  }
+  try {
+    const outcome = await parts.worker.write(op);
+    const done = monotonicMs();
+    counts.ok++;
+    parts.latency.record(done - invokedAt);
+    parts.timeline.record(done, 'ok', done - invokedAt);
+    parts.lastAck.time = done;
+    await history.append({ process, type: 'ok', op, value: outcome.value, version: outcome.version, time: done });
+    parts.lag.onAcknowledged(op, outcome.version, done);
+  } catch (error) {
+    const done = monotonicMs();
+    const definite = error instanceof ConvergeError ? error.definite : false;
+    if (definite) counts.failed++;
+    else counts.unknown++;
+    parts.timeline.record(done, definite ? 'fail' : 'unknown');
+    await history.append({ process, type: definite ? 'fail' : 'unknown', op, time: done, error: errorText(error) });
+  }
+}

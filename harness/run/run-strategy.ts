@@ -1,0 +1,236 @@
+// One strategy through one scenario, start to verdict. The run lifecycle, in order:
+//   1. fork the strategy's worker, open its clients, and let it set up its table, index and
+//      background machinery;
+//   2. write the scenario's seed rows through the strategy (not part of the history: the checker
+//      is given them as the starting state);
+//   3. run the phase groups in order, every operation recorded in the history; after a group with
+//      a checkpoint, ask the strategy to quiesce and compare the stores;
+//   4. heal and wait: ask the strategy to quiesce (bounded by the scenario's convergence timeout)
+//      and let the lag samples finish;
+//   5. final reads: compare the stores until they agree or the timeout passes since the last
+//      acknowledged write (time to convergence), then check anomalies over the whole history and
+//      the final index, and read the keys the expectations name;
+//   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
+//      stats; tear its machinery down and stop the worker.
+// Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
+import path from 'node:path';
+import type { MultiBar } from 'cli-progress';
+import type mysql from 'mysql2/promise';
+import { AnomalyChecker, type AnomalyReport } from '../checker/anomalies.ts';
+import type { ConvergenceReport } from '../checker/convergence.ts';
+import { PercentileRecorder } from '../checker/percentiles.ts';
+import { judge, settle, type Outcome } from '../checker/verdict.ts';
+import type { Endpoints } from '../env/endpoints.ts';
+import { monotonicMs } from '../history/entry.ts';
+import { readHistory } from '../history/reader.ts';
+import { HistoryWriter } from '../history/writer.ts';
+import type { AnomaliesResult, ConvergenceResult, PerOpCost, ScenarioResult } from '../results/schema.ts';
+import { phaseGroups } from '../scenario/schedule.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { createMysqlPool } from '../stores/mysql.ts';
+import { connectSearch } from '../stores/search/connect-search.ts';
+import type { SearchPort } from '../stores/search/search-port.ts';
+import { StrategyWorker } from '../worker/strategy-worker.ts';
+import { Workload } from '../workload/generator.ts';
+import type { StrategyContext } from '../../strategies/contract.ts';
+import { compareSnapshot, finalStates, waitForConvergence, type SnapshotSources } from './final-read.ts';
+import { LagSampler, type LagPoint } from './lag-sampler.ts';
+import type { OpCounts } from './op-executor.ts';
+import { runPhaseGroup } from './phase-group-runner.ts';
+import { measurePerOpCost } from './per-op-cost.ts';
+import { Timeline, type TimelineSeries } from './timeline.ts';
+
+export interface StrategyRunInput {
+  strategy: string;
+  scenario: Scenario;
+  seed: number;
+  endpoints: Endpoints;
+  runId: string;
+  runDir: string;
+  signal: AbortSignal;
+  progress?: MultiBar;
+  log: (line: string) => void;
+  /** Skip the tinybench measurement (tests). */
+  skipPerOpCost?: boolean;
+  /** Called once the workload has run, before the final reads (tests use it to tamper with the index). */
+  afterWorkload?: (names: { table: string; index: string }) => Promise<void>;
+}
+
+/** What the report needs beyond the figures in the schema. */
+export interface RunExtras {
+  timeline: TimelineSeries;
+  lagPoints: LagPoint[];
+  checkpoints: { after: string; converged: boolean | null; missing: number; extra: number; mismatched: number }[];
+  phases: { name: string; ops: number; ms: number }[];
+  names: { table: string; index: string };
+  interrupted: boolean;
+}
+
+export function physicalNames(scenario: Scenario, strategy: string): { table: string; index: string } {
+  return { table: `${scenario.entity.table}_${strategy}`.slice(0, 64), index: `converge-${scenario.name}-${strategy}`.toLowerCase() };
+}
+
+function convergenceResult(outcome: Outcome<{ report: ConvergenceReport; timeMs: number | null }>): ConvergenceResult {
+  if (outcome.state === 'crashed') return { state: 'unknown', error: outcome.error };
+  const { report, timeMs } = outcome.value;
+  return { state: 'checked', converged: report.converged, timeMs, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
+}
+
+function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResult {
+  if (outcome.state === 'crashed') return { state: 'unknown', error: outcome.error };
+  const a = outcome.value;
+  return {
+    state: 'checked',
+    dirtyReads: a.dirtyReads,
+    versionRegressions: a.versionRegressions,
+    resurrections: a.resurrections,
+    staleReads: a.staleReads,
+    staleness: a.staleness,
+    unverifiableReads: a.unverifiableReads,
+    unjudgedKeys: a.unjudgedKeys,
+  };
+}
+
+function scalarStats(stats: Record<string, unknown>): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const [key, value] of Object.entries(stats)) {
+    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') out[key] = value;
+    else if (value !== undefined && value !== null) out[key] = JSON.stringify(value);
+  }
+  return out;
+}
+
+export async function runStrategy(input: StrategyRunInput): Promise<{ result: ScenarioResult; extras: RunExtras }> {
+  const { scenario, strategy, log } = input;
+  const names = physicalNames(scenario, strategy);
+  const workload = new Workload(scenario, input.seed);
+  const concurrency = Math.max(...scenario.phases.map((phase) => phase.concurrency)) * scenario.phases.length;
+  const context: StrategyContext = {
+    endpoints: input.endpoints,
+    runId: input.runId,
+    entity: scenario.entity,
+    table: names.table,
+    index: names.index,
+    concurrency,
+    options: {},
+  };
+  const historyFile = `history-${strategy}-${scenario.name}.jsonl`;
+  const worker = new StrategyWorker(strategy, context);
+  let pool: mysql.Pool | undefined;
+  let search: SearchPort | undefined;
+  try {
+    // 1. worker, clients, setup
+    await worker.start();
+    await worker.call('setup');
+    pool = createMysqlPool(input.endpoints.mysql, { connectionLimit: 4 });
+    search = await connectSearch(input.endpoints.search.url);
+    const sources: SnapshotSources = { pool, search, entity: scenario.entity, table: names.table, index: names.index };
+
+    // 2. seed rows through the strategy
+    const seedRows = workload.seedRows();
+    for (let i = 0; i < seedRows.length; i += 16) {
+      await Promise.all(
+        seedRows.slice(i, i + 16).map(({ id, ...values }) => worker.write({ index: 0, phase: 'seed', kind: 'insert', id, values })),
+      );
+    }
+    log(`${strategy}/${scenario.name}: seeded ${seedRows.length} rows`);
+
+    // 3. the workload
+    const runStart = monotonicMs();
+    const history = new HistoryWriter(path.join(input.runDir, historyFile));
+    const latency = new PercentileRecorder();
+    const timeline = new Timeline(runStart);
+    const lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
+    const counts: OpCounts = { attempted: 0, ok: 0, failed: 0, unknown: 0 };
+    const lastAck = { time: runStart };
+    const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck };
+    const checkpoints: { after: string; result: Outcome<ConvergenceReport> }[] = [];
+    const extrasCheckpoints: RunExtras['checkpoints'] = [];
+    const phases: RunExtras['phases'] = [];
+    let firstProcess = 0;
+    const workloadStart = monotonicMs();
+    for (const group of phaseGroups(scenario)) {
+      if (input.signal.aborted) break;
+      const ran = await runPhaseGroup(group, { workload, parts, signal: input.signal, firstProcess, ...(input.progress ? { progress: input.progress } : {}) });
+      firstProcess += ran.processesUsed;
+      phases.push(...ran.phases);
+      if (group.checkpoint && !input.signal.aborted) {
+        const after = group.phases.at(-1)!.phase.name;
+        const outcome = await settle(async () => {
+          await worker.quiesce(scenario.expect.convergenceTimeoutMs);
+          return (await waitForConvergence(sources, lastAck.time, scenario.expect.convergenceTimeoutMs, monotonicMs)).report;
+        });
+        checkpoints.push({ after, result: outcome });
+        extrasCheckpoints.push(
+          outcome.state === 'done'
+            ? { after, converged: outcome.value.converged, missing: outcome.value.missing, extra: outcome.value.extra, mismatched: outcome.value.mismatched }
+            : { after, converged: null, missing: 0, extra: 0, mismatched: 0 },
+        );
+        log(`${strategy}/${scenario.name}: checkpoint after ${after}: ${outcome.state === 'done' ? (outcome.value.converged ? 'converged' : 'diverged') : `unknown (${outcome.error})`}`);
+      }
+    }
+    const workloadMs = monotonicMs() - workloadStart;
+    const interrupted = input.signal.aborted;
+
+    // 4. quiesce and let the lag samples finish
+    const timeoutMs = interrupted ? 0 : scenario.expect.convergenceTimeoutMs;
+    const quiesce = await settle(() => worker.quiesce(timeoutMs));
+    if (quiesce.state === 'crashed') log(`${strategy}/${scenario.name}: quiesce failed: ${quiesce.error}`);
+    await history.close();
+    await input.afterWorkload?.(names);
+
+    // 5. final reads (the lag samples still polling finish meanwhile)
+    const [convergence] = await Promise.all([settle(() => waitForConvergence(sources, lastAck.time, timeoutMs, monotonicMs)), lag.drain()]);
+    const anomalies = await settle(async () => {
+      const checker = new AnomalyChecker(scenario.entity, seedRows);
+      await checker.consume(readHistory(path.join(input.runDir, historyFile)));
+      await compareSnapshot(sources, (doc) => checker.observeFinal(doc));
+      return checker.report();
+    });
+    const finalValues = await settle(() => finalStates(sources, scenario.expect.finalValues.map((expected) => expected.id)));
+    const lagSummary = lag.recorder.summary(lag.unresolved > 0 ? `${lag.unresolved} samples never showed up` : 'no acknowledged write was sampled');
+
+    // 6. verdict, per-op cost, stats, teardown
+    const verdict = judge(scenario, {
+      convergence: convergence.state === 'done' ? { state: 'done', value: convergence.value.report } : convergence,
+      checkpoints,
+      finalValues,
+      anomalies,
+      lag: { state: 'done', value: lagSummary },
+    });
+    const perOpCost: PerOpCost =
+      input.skipPerOpCost || interrupted
+        ? { state: 'skipped', reason: interrupted ? 'run interrupted' : 'not requested' }
+        : await measurePerOpCost(worker, scenario.entity).catch((error: unknown) => ({ state: 'unknown' as const, error: String(error) }));
+    const stats: Record<string, unknown> = await worker.stats().catch((error: unknown) => ({ statsError: String(error) }));
+    await worker.call('teardown').catch((error: unknown) => log(`${strategy}: teardown failed: ${String(error)}`));
+    if (lag.skipped > 0) stats.lagSamplesSkipped = lag.skipped;
+    if (lag.unresolved > 0) stats.lagSamplesUnresolved = lag.unresolved;
+    if (lag.superseded > 0) stats.lagSamplesSuperseded = lag.superseded;
+    const result: ScenarioResult = {
+      strategy,
+      scenario: scenario.name,
+      params: scenario.params,
+      seed: input.seed,
+      ops: counts,
+      throughput: { opsPerSec: workloadMs > 0 ? (counts.attempted * 1000) / workloadMs : 0 },
+      latencyMs: latency.summary('no write was acknowledged'),
+      lagMs: lagSummary,
+      convergence: convergenceResult(convergence),
+      anomalies: anomaliesResult(anomalies),
+      perOpCost,
+      stats: scalarStats(stats),
+      faults: [],
+      expect: scenario.expect,
+      verdict: verdict.verdict,
+      reasons: verdict.reasons,
+      lines: verdict.lines,
+      history: historyFile,
+    };
+    return { result, extras: { timeline: timeline.series(), lagPoints: lag.points, checkpoints: extrasCheckpoints, phases, names, interrupted } };
+  } finally {
+    await worker.stop();
+    await pool?.end();
+    await search?.close();
+  }
+}

@@ -1,0 +1,145 @@
+// The harness's side of a strategy's worker process: fork it, call the contract over IPC, and
+// kill or restart it (a nemesis SIGKILLs it mid-flight). Calls in flight when the process dies
+// fail with a WorkerCrashedError, whose outcome is unknown.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConvergeError } from '../errors.ts';
+import type { StrategyContext, QuiesceResult, WriteOutcome } from '../../strategies/contract.ts';
+import type { Op } from '../workload/op.ts';
+import type { CallMessage, WorkerMessage, WorkerMethod } from './protocol.ts';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+export class WorkerCrashedError extends ConvergeError {
+  constructor(strategy: string, detail: string) {
+    super(`the ${strategy} worker process died (${detail}) with the call in flight`, { definite: false, retriable: false });
+  }
+}
+
+/** An error the strategy threw in the worker, rebuilt on this side with its flags. */
+export class StrategyError extends ConvergeError {
+  constructor(
+    readonly originalName: string,
+    message: string,
+    definite: boolean,
+    retriable: boolean,
+  ) {
+    super(message, { definite, retriable });
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export class StrategyWorker {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** How many times the process was started. */
+  starts = 0;
+
+  constructor(
+    readonly strategy: string,
+    private readonly context: StrategyContext,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Fork the worker and open the strategy's clients in it. */
+  async start(): Promise<void> {
+    const child = fork(WORKER_ENTRY, [this.strategy], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.child = child;
+    this.starts++;
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.type === 'ready') {
+          child.off('exit', onExit);
+          resolve();
+        }
+      };
+      const onExit = (code: number | null) => reject(new ConvergeError(`the ${this.strategy} worker exited during start (code ${code})`));
+      child.once('exit', onExit);
+      child.on('message', onMessage);
+    });
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type !== 'result') return;
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (message.ok) pending.resolve(message.value);
+      else pending.reject(new StrategyError(message.error.name, message.error.message, message.error.definite, message.error.retriable));
+    });
+    child.once('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      const error = new WorkerCrashedError(this.strategy, signal ? `signal ${signal}` : `exit code ${code}`);
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    });
+    await this.call('open', this.context);
+  }
+
+  call(method: WorkerMethod, ...args: unknown[]): Promise<unknown> {
+    const child = this.child;
+    if (!child?.connected) return Promise.reject(new WorkerCrashedError(this.strategy, 'not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const message: CallMessage = { type: 'call', id, method, args };
+      child.send(message, (error) => {
+        if (error && this.pending.delete(id)) reject(new WorkerCrashedError(this.strategy, `send failed: ${error.message}`));
+      });
+    });
+  }
+
+  write(op: Op): Promise<WriteOutcome> {
+    return this.call('write', op) as Promise<WriteOutcome>;
+  }
+
+  quiesce(timeoutMs: number): Promise<QuiesceResult> {
+    return this.call('quiesce', timeoutMs) as Promise<QuiesceResult>;
+  }
+
+  stats(): Promise<Record<string, unknown>> {
+    return this.call('stats') as Promise<Record<string, unknown>>;
+  }
+
+  /** SIGKILL the worker (a crash, as a nemesis causes it); resolves once it is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await gone;
+  }
+
+  /** Start a fresh worker after a crash and run the strategy's recovery in it. */
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.start();
+    await this.call('recover');
+  }
+
+  /** Close the strategy's clients and let the process end. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    try {
+      await this.call('close');
+    } catch {
+      // it is going away anyway
+    }
+    const gone = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+    child.disconnect();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,41 @@
+// The entry of a strategy's worker process: builds the strategy named in argv from the registry,
+// then serves contract calls from the harness over IPC, many at once (writes run concurrently).
+// A ConvergeError keeps its `definite` flag; any other error may have struck after a store was
+// touched, so its outcome is reported as unknown.
+import { ConvergeError } from '../errors.ts';
+import { strategyFactory } from '../../strategies/index.ts';
+import type { Strategy } from '../../strategies/contract.ts';
+import type { CallMessage, ReadyMessage, ResultMessage, SerializedError } from './protocol.ts';
+
+function serialize(error: unknown): SerializedError {
+  if (error instanceof ConvergeError) return { name: error.name, message: error.message, definite: error.definite, retriable: error.retriable };
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { name: e.name, message: e.stack ?? e.message, definite: false, retriable: false };
+}
+
+function send(message: ResultMessage | ReadyMessage): void {
+  process.send?.(message);
+}
+
+function main(): void {
+  const name = process.argv[2];
+  if (!name || !process.send) {
+    process.stderr.write('worker-main: run by the harness with a strategy name and an IPC channel\n');
+    process.exit(2);
+  }
+  const strategy: Strategy = strategyFactory(name)();
+  process.on('message', (message: CallMessage) => {
+    if (message.type !== 'call') return;
+    const call = (): Promise<unknown> => (strategy[message.method] as (...args: unknown[]) => Promise<unknown>).apply(strategy, message.args);
+    Promise.resolve()
+      .then(call)
+      .then(
+        (value) => send({ type: 'result', id: message.id, ok: true, value }),
+        (error: unknown) => send({ type: 'result', id: message.id, ok: false, error: serialize(error) }),
+      );
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', pid: process.pid });
+}
+
+main();
