@@ -7,7 +7,8 @@
 //   4. write results.json (validated against its schema) and print the summary.
 // Ctrl-C stops taking new operations, finishes the pairs' checks, writes the partial results and
 // stops what it started; a second Ctrl-C exits at once after stopping the services.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -18,11 +19,33 @@ import { DEFAULT_ENV_DIR, REPO_ROOT } from '../env/state.ts';
 import { resultsFileSchema, SCHEMA_VERSION, type ResultsFile, type ScenarioResult } from '../results/schema.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { runStrategy, type RunExtras } from '../run/run-strategy.ts';
-import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies } from './options.ts';
+import { runStrategy } from '../run/run-strategy.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies, routeParams } from './options.ts';
 import { summaryTable } from './summary-table.ts';
 
 const say = (line: string) => process.stderr.write(`converge: ${line}\n`);
+
+function gitCommit(): string | null {
+  const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+
+function runContext(files: string[], scenarios: Scenario[], durationMs: number): NonNullable<ResultsFile['context']> {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return {
+    machine: { cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.release()}`, node: process.version },
+    converge: { version: pkg.version, commit: gitCommit() },
+    durationMs,
+    scenarios: scenarios.map((scenario, i) => ({
+      name: scenario.name,
+      file: path.relative(REPO_ROOT, files[i]!),
+      description: scenario.description,
+      params: scenario.params,
+      text: readFileSync(files[i]!, 'utf8'),
+    })),
+  };
+}
 
 function runIdNow(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
@@ -48,11 +71,12 @@ async function main(argv: string[]): Promise<number> {
   const strategies = parseStrategies(opts.strategies);
   const overrides = parseParams(opts.param ?? []);
   const files = opts.scenario?.map((file) => path.resolve(file)) ?? defaultScenarioFiles();
+  const named = files.map((file) => ({ file, name: path.basename(file).replace(/\.ya?ml$/, '') }));
+  const routed = routeParams(named, overrides);
   const scenarios = [];
-  for (const file of files) {
-    const base = path.basename(file).replace(/\.ya?ml$/, '');
-    const full = opts.full ? (FULL_PARAMS[base] ?? {}) : {};
-    scenarios.push(await loadScenario(file, { ...full, ...overrides }));
+  for (const { file, name } of named) {
+    const full = opts.full ? (FULL_PARAMS[name] ?? {}) : {};
+    scenarios.push(await loadScenario(file, { ...full, ...routed.get(file) }));
   }
   const runId = runIdNow();
   const runDir = path.resolve(opts.out ?? path.join(REPO_ROOT, 'reports', 'out', runId));
@@ -89,7 +113,6 @@ async function main(argv: string[]): Promise<number> {
 
   // 3. every scenario × strategy
   const results: ScenarioResult[] = [];
-  const series: Record<string, RunExtras> = {};
   const progress = process.stderr.isTTY
     ? new MultiBar({ format: '{phase} [{bar}] {value}/{total} {rate} ops/s', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
     : undefined;
@@ -99,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
         if (controller.signal.aborted) break;
         say(`${strategy} × ${scenario.name}: running`);
         const started = Date.now();
-        const { result, extras } = await runStrategy({
+        const { result } = await runStrategy({
           strategy,
           scenario,
           seed: Number(opts.seed),
@@ -111,7 +134,6 @@ async function main(argv: string[]): Promise<number> {
           log: (line) => (progress ? progress.log(`${line}\n`) : say(line)),
         });
         results.push(result);
-        series[`${strategy}/${scenario.name}`] = extras;
         say(`${strategy} × ${scenario.name}: ${result.verdict} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
     }
@@ -131,10 +153,11 @@ async function main(argv: string[]): Promise<number> {
       interrupted: controller.signal.aborted,
       paramOverrides: overrides,
       results,
+      context: runContext(files, scenarios, Date.now() - startedAt.getTime()),
     };
     const checked = resultsFileSchema.safeParse(file);
     if (!checked.success) say(`results.json does not match its schema: ${checked.error.message}`);
-    writeFileSync(path.join(runDir, 'results.json'), `${JSON.stringify({ ...file, machine: { cores: os.cpus().length, memoryBytes: os.totalmem() }, series }, null, 2)}\n`);
+    writeFileSync(path.join(runDir, 'results.json'), `${JSON.stringify(file, null, 2)}\n`);
     if (startedEnv) {
       say('stopping the local environment');
       await envDown({ dir: DEFAULT_ENV_DIR });

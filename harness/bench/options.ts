@@ -1,6 +1,7 @@
 // The bench command's options, parsed and checked before any service starts: scenario files,
 // strategy names against the registry, `--param k=v` pairs, the output folder, `--full`.
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { REPO_ROOT } from '../env/state.ts';
@@ -45,4 +46,33 @@ export function parseStrategies(value: string | undefined): string[] {
 export function defaultScenarioFiles(): string[] {
   const shipped = new Set(readdirSync(SCENARIO_DIR).filter((file) => file.endsWith('.yaml')).map((file) => file.replace(/\.yaml$/, '')));
   return DEFAULT_SUITE.filter((name) => shipped.has(name)).map((name) => path.join(SCENARIO_DIR, `${name}.yaml`));
+}
+
+/** The param names a scenario file declares (read before validation, to route `--param`s). */
+export function declaredParams(file: string): string[] {
+  try {
+    const doc = parseYaml(readFileSync(file, 'utf8')) as { params?: Record<string, unknown> } | null;
+    return Object.keys(doc?.params ?? {});
+  } catch {
+    return []; // the loader reports the file's own problems
+  }
+}
+
+/**
+ * Split `--param`s among the scenarios: `name.key=value` goes to scenario `name` only; `key=value`
+ * to every scenario that declares `key`. A param no scenario declares is an error.
+ */
+export function routeParams(files: { file: string; name: string }[], params: Record<string, string>): Map<string, Record<string, string>> {
+  const routed = new Map(files.map(({ file }) => [file, {} as Record<string, string>]));
+  for (const [key, value] of Object.entries(params)) {
+    const dot = key.indexOf('.');
+    const scoped = dot > 0 ? files.filter(({ name }) => name === key.slice(0, dot)) : [];
+    const targets = scoped.length > 0 ? scoped.map((f) => ({ ...f, param: key.slice(dot + 1) })) : files.filter(({ file }) => declaredParams(file).includes(key)).map((f) => ({ ...f, param: key }));
+    if (targets.length === 0) {
+      const known = [...new Set(files.flatMap(({ file }) => declaredParams(file)))].sort();
+      throw new ConfigError(`--param ${key}: no chosen scenario declares it (params: ${known.join(', ') || 'none'})`);
+    }
+    for (const target of targets) routed.get(target.file)![target.param] = value;
+  }
+  return routed;
 }

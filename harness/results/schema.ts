@@ -95,6 +95,30 @@ export const verdictLineSchema = z.strictObject({
 });
 export type VerdictLine = z.infer<typeof verdictLineSchema>;
 
+const nullableNumbers = z.array(z.number().nullable());
+
+/** What the report draws: per-second completions and latency, lag samples, divergence while converging. */
+export const seriesSchema = z.strictObject({
+  /** Per second since the workload began. */
+  timeline: z.strictObject({
+    second: z.array(z.number()),
+    ok: z.array(z.number()),
+    failed: z.array(z.number()),
+    unknown: z.array(z.number()),
+    latencyP50Ms: nullableNumbers,
+    latencyP99Ms: nullableNumbers,
+  }),
+  /** Lag samples: acknowledgement time (ms since the workload began) and lag in ms; at most a few thousand, evenly thinned. */
+  lag: z.array(z.strictObject({ atMs: z.number(), lagMs: z.number() })),
+  /** Each comparison while waiting to converge: ms since the workload began and what differed. */
+  divergence: z.array(z.strictObject({ atMs: z.number(), missing: count, extra: count, mismatched: count })),
+  /** The phases as they ran. */
+  phases: z.array(z.strictObject({ name: z.string(), ops: count, ms: z.number() })),
+  /** Convergence at each checkpoint (null: the check crashed). */
+  checkpoints: z.array(z.strictObject({ after: z.string(), converged: z.boolean().nullable(), missing: count, extra: count, mismatched: count })),
+});
+export type Series = z.infer<typeof seriesSchema>;
+
 /** One strategy run through one scenario. */
 export const scenarioResultSchema = z.strictObject({
   strategy: z.string(),
@@ -121,6 +145,8 @@ export const scenarioResultSchema = z.strictObject({
   lines: z.array(verdictLineSchema),
   /** The history file of this pair, relative to the run folder. */
   history: z.string(),
+  /** Time series for the report's charts; absent in results written before they existed. */
+  series: seriesSchema.optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 
@@ -140,5 +166,14 @@ export const resultsFileSchema = z.strictObject({
   /** `--param` overrides as given. */
   paramOverrides: z.record(z.string(), z.string()),
   results: z.array(scenarioResultSchema),
+  /** Where and how the run happened, for the report's context section. */
+  context: z
+    .strictObject({
+      machine: z.strictObject({ cores: z.number().int(), memoryBytes: z.number(), platform: z.string(), node: z.string() }),
+      converge: z.strictObject({ version: z.string(), commit: z.string().nullable() }),
+      durationMs: z.number(),
+      scenarios: z.array(z.strictObject({ name: z.string(), file: z.string(), description: z.string(), params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])), text: z.string() })),
+    })
+    .optional(),
 });
 export type ResultsFile = z.infer<typeof resultsFileSchema>;

@@ -51,13 +51,21 @@ export interface ConvergenceWait {
  * Compare until the stores agree or `timeoutMs` has passed since `since` (the last acknowledged
  * write, monotonic ms); the last comparison is the report.
  */
-export async function waitForConvergence(sources: SnapshotSources, since: number, timeoutMs: number, now: () => number, intervalMs = 250): Promise<ConvergenceWait> {
+export async function waitForConvergence(
+  sources: SnapshotSources,
+  since: number,
+  timeoutMs: number,
+  now: () => number,
+  onCheck?: (at: number, report: ConvergenceReport) => void,
+  intervalMs = 250,
+): Promise<ConvergenceWait> {
   let checks = 0;
   for (;;) {
     // The stores are judged as of the moment the check began (refresh, then scan).
     const at = now();
     const report = await compareSnapshot(sources);
     checks++;
+    onCheck?.(at, report);
     if (report.converged) return { report, timeMs: Math.max(0, at - since), checks };
     if (at - since >= timeoutMs) return { report, timeMs: null, checks };
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -24,7 +24,7 @@ import type { Endpoints } from '../env/endpoints.ts';
 import { monotonicMs } from '../history/entry.ts';
 import { readHistory } from '../history/reader.ts';
 import { HistoryWriter } from '../history/writer.ts';
-import type { AnomaliesResult, ConvergenceResult, PerOpCost, ScenarioResult } from '../results/schema.ts';
+import type { AnomaliesResult, ConvergenceResult, PerOpCost, ScenarioResult, Series } from '../results/schema.ts';
 import { phaseGroups } from '../scenario/schedule.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createMysqlPool } from '../stores/mysql.ts';
@@ -34,11 +34,11 @@ import { StrategyWorker } from '../worker/strategy-worker.ts';
 import { Workload } from '../workload/generator.ts';
 import type { StrategyContext } from '../../strategies/contract.ts';
 import { compareSnapshot, finalStates, waitForConvergence, type SnapshotSources } from './final-read.ts';
-import { LagSampler, type LagPoint } from './lag-sampler.ts';
+import { LagSampler } from './lag-sampler.ts';
 import type { OpCounts } from './op-executor.ts';
 import { runPhaseGroup } from './phase-group-runner.ts';
 import { measurePerOpCost } from './per-op-cost.ts';
-import { Timeline, type TimelineSeries } from './timeline.ts';
+import { Timeline } from './timeline.ts';
 
 export interface StrategyRunInput {
   strategy: string;
@@ -56,14 +56,17 @@ export interface StrategyRunInput {
   afterWorkload?: (names: { table: string; index: string }) => Promise<void>;
 }
 
-/** What the report needs beyond the figures in the schema. */
+/** What the caller needs beyond the result. */
 export interface RunExtras {
-  timeline: TimelineSeries;
-  lagPoints: LagPoint[];
-  checkpoints: { after: string; converged: boolean | null; missing: number; extra: number; mismatched: number }[];
-  phases: { name: string; ops: number; ms: number }[];
   names: { table: string; index: string };
   interrupted: boolean;
+}
+
+/** At most `limit` points, evenly thinned, keeping the first and the last. */
+export function thin<T>(points: T[], limit: number): T[] {
+  if (points.length <= limit) return points;
+  const step = (points.length - 1) / (limit - 1);
+  return Array.from({ length: limit }, (_, i) => points[Math.round(i * step)]!);
 }
 
 export function physicalNames(scenario: Scenario, strategy: string): { table: string; index: string } {
@@ -145,8 +148,11 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     const lastAck = { time: runStart };
     const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck };
     const checkpoints: { after: string; result: Outcome<ConvergenceReport> }[] = [];
-    const extrasCheckpoints: RunExtras['checkpoints'] = [];
-    const phases: RunExtras['phases'] = [];
+    const extrasCheckpoints: Series['checkpoints'] = [];
+    const phases: Series['phases'] = [];
+    const divergence: Series['divergence'] = [];
+    const onCheck = (at: number, report: ConvergenceReport) =>
+      divergence.push({ atMs: at - runStart, missing: report.missing, extra: report.extra, mismatched: report.mismatched });
     let firstProcess = 0;
     const workloadStart = monotonicMs();
     for (const group of phaseGroups(scenario)) {
@@ -158,7 +164,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         const after = group.phases.at(-1)!.phase.name;
         const outcome = await settle(async () => {
           await worker.quiesce(scenario.expect.convergenceTimeoutMs);
-          return (await waitForConvergence(sources, lastAck.time, scenario.expect.convergenceTimeoutMs, monotonicMs)).report;
+          return (await waitForConvergence(sources, lastAck.time, scenario.expect.convergenceTimeoutMs, monotonicMs, onCheck)).report;
         });
         checkpoints.push({ after, result: outcome });
         extrasCheckpoints.push(
@@ -180,7 +186,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     await input.afterWorkload?.(names);
 
     // 5. final reads (the lag samples still polling finish meanwhile)
-    const [convergence] = await Promise.all([settle(() => waitForConvergence(sources, lastAck.time, timeoutMs, monotonicMs)), lag.drain()]);
+    const [convergence] = await Promise.all([settle(() => waitForConvergence(sources, lastAck.time, timeoutMs, monotonicMs, onCheck)), lag.drain()]);
     const anomalies = await settle(async () => {
       const checker = new AnomalyChecker(scenario.entity, seedRows);
       await checker.consume(readHistory(path.join(input.runDir, historyFile)));
@@ -226,8 +232,15 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       reasons: verdict.reasons,
       lines: verdict.lines,
       history: historyFile,
+      series: {
+        timeline: timeline.series(),
+        lag: thin(lag.points, 3000),
+        divergence: thin(divergence, 2000),
+        phases,
+        checkpoints: extrasCheckpoints,
+      },
     };
-    return { result, extras: { timeline: timeline.series(), lagPoints: lag.points, checkpoints: extrasCheckpoints, phases, names, interrupted } };
+    return { result, extras: { names, interrupted } };
   } finally {
     await worker.stop();
     await pool?.end();
