@@ -53,7 +53,7 @@ export interface Strategy {
   recover(): Promise<void>;
   /** The strategy's own figures for results.json (events applied, retries, bytes, ...). */
   stats(): Promise<Record<string, unknown>>;
-  /** Remove the background machinery (connectors, topics, consumers); the table and index stay for inspection. */
+  /** Remove the background machinery (connectors, topics, consumers); the harness drops the table and index. */
   teardown(): Promise<void>;
   /** Close clients. */
   close(): Promise<void>;

@@ -19,6 +19,7 @@ import { DEFAULT_ENV_DIR, REPO_ROOT } from '../env/state.ts';
 import { resultsFileSchema, SCHEMA_VERSION, type ResultsFile, type ScenarioResult } from '../results/schema.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
+import { measureBulkIndexRate, measureMysqlInsertRate, type Baselines } from '../run/baselines.ts';
 import { runStrategy } from '../run/run-strategy.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies, routeParams } from './options.ts';
@@ -59,13 +60,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--param <key=value...>', 'override a scenario param (repeatable)')
     .option('--out <dir>', 'run folder; default reports/out/<run-id>')
     .option('--full', "the seed's full sizes (seed-bulk at 100,000 rows)")
+    .option('--keep-data', "keep each pair's table and index after the run, for inspection")
+    .option('--no-baselines', 'skip the raw mysql2 insert and bulk-index rates measured before the strategies')
     .addOption(new Option('--seed <n>', 'generator seed').default('1').argParser((value) => {
       if (!/^\d+$/.test(value)) throw new ConfigError(`--seed: expected a non-negative integer, got ${value}`);
       return value;
     }))
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string }>();
+  const opts = program.opts<{ scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean }>();
 
   // 1. options and scenarios, before anything starts
   const strategies = parseStrategies(opts.strategies);
@@ -111,7 +114,18 @@ async function main(argv: string[]): Promise<number> {
     startedEnv = true;
   }
 
-  // 3. every scenario × strategy
+  // 3. raw baselines, then every scenario × strategy
+  let baselines: Baselines | undefined;
+  if (opts.baselines) {
+    // At seed-bulk's insert concurrency, so its driver rate over this is the harness's overhead.
+    const insertConcurrency = scenarios.find((scenario) => scenario.name === 'seed-bulk')?.phases[0]?.concurrency ?? 4;
+    say(`measuring raw rates: mysql2 single-row INSERT at concurrency ${insertConcurrency}, bulk indexing`);
+    baselines = {
+      mysqlInsert: await measureMysqlInsertRate(endpoints, insertConcurrency, 3000),
+      searchBulkIndex: await measureBulkIndexRate(endpoints, 20_000),
+    };
+    say(`raw rates: ${baselines.mysqlInsert.opsPerSec.toFixed(0)} inserts/s, ${baselines.searchBulkIndex.docsPerSec.toFixed(0)} docs/s bulk-indexed`);
+  }
   const results: ScenarioResult[] = [];
   const progress = process.stderr.isTTY
     ? new MultiBar({ format: '{phase} [{bar}] {value}/{total} {rate} ops/s', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
@@ -130,6 +144,7 @@ async function main(argv: string[]): Promise<number> {
           runId,
           runDir,
           signal: controller.signal,
+          keepData: opts.keepData ?? false,
           ...(progress ? { progress } : {}),
           log: (line) => (progress ? progress.log(`${line}\n`) : say(line)),
         });
@@ -153,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
       interrupted: controller.signal.aborted,
       paramOverrides: overrides,
       results,
+      ...(baselines ? { baselines } : {}),
       context: runContext(files, scenarios, Date.now() - startedAt.getTime()),
     };
     const checked = resultsFileSchema.safeParse(file);

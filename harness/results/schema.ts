@@ -166,6 +166,13 @@ export const resultsFileSchema = z.strictObject({
   /** `--param` overrides as given. */
   paramOverrides: z.record(z.string(), z.string()),
   results: z.array(scenarioResultSchema),
+  /** Raw rates of the services measured in the same run, to read the strategies' figures as ratios. */
+  baselines: z
+    .strictObject({
+      mysqlInsert: z.strictObject({ concurrency: z.number().int(), rows: count, opsPerSec: z.number() }),
+      searchBulkIndex: z.strictObject({ docs: count, batchSize: z.number().int(), docsPerSec: z.number() }),
+    })
+    .optional(),
   /** Where and how the run happened, for the report's context section. */
   context: z
     .strictObject({

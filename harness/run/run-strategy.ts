@@ -13,6 +13,7 @@
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
 //      stats; tear its machinery down and stop the worker.
 // Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { MultiBar } from 'cli-progress';
 import type mysql from 'mysql2/promise';
@@ -20,6 +21,7 @@ import { AnomalyChecker, type AnomalyReport } from '../checker/anomalies.ts';
 import type { ConvergenceReport } from '../checker/convergence.ts';
 import { PercentileRecorder } from '../checker/percentiles.ts';
 import { judge, settle, type Outcome } from '../checker/verdict.ts';
+import { dropTableSql } from '../entity/table-sql.ts';
 import type { Endpoints } from '../env/endpoints.ts';
 import { monotonicMs } from '../history/entry.ts';
 import { readHistory } from '../history/reader.ts';
@@ -54,6 +56,8 @@ export interface StrategyRunInput {
   skipPerOpCost?: boolean;
   /** Called once the workload has run, before the final reads (tests use it to tamper with the index). */
   afterWorkload?: (names: { table: string; index: string }) => Promise<void>;
+  /** Keep the pair's table and index after the run for inspection (default: dropped). */
+  keepData?: boolean;
 }
 
 /** What the caller needs beyond the result. */
@@ -69,8 +73,10 @@ export function thin<T>(points: T[], limit: number): T[] {
   return Array.from({ length: limit }, (_, i) => points[Math.round(i * step)]!);
 }
 
-export function physicalNames(scenario: Scenario, strategy: string): { table: string; index: string } {
-  return { table: `${scenario.entity.table}_${strategy}`.slice(0, 64), index: `converge-${scenario.name}-${strategy}`.toLowerCase() };
+/** Table and index of one pair in one run; the tag keeps concurrent runs on one env apart. */
+export function physicalNames(scenario: Scenario, strategy: string, tag: string): { table: string; index: string } {
+  const table = `${scenario.entity.table.slice(0, 64 - strategy.length - tag.length - 2)}_${strategy}_${tag}`;
+  return { table, index: `converge-${scenario.name}-${strategy}-${tag}`.toLowerCase() };
 }
 
 function convergenceResult(outcome: Outcome<{ report: ConvergenceReport; timeMs: number | null }>): ConvergenceResult {
@@ -105,7 +111,7 @@ function scalarStats(stats: Record<string, unknown>): Record<string, number | st
 
 export async function runStrategy(input: StrategyRunInput): Promise<{ result: ScenarioResult; extras: RunExtras }> {
   const { scenario, strategy, log } = input;
-  const names = physicalNames(scenario, strategy);
+  const names = physicalNames(scenario, strategy, randomBytes(3).toString('hex'));
   const workload = new Workload(scenario, input.seed);
   const concurrency = Math.max(...scenario.phases.map((phase) => phase.concurrency)) * scenario.phases.length;
   const context: StrategyContext = {
@@ -243,6 +249,10 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     return { result, extras: { names, interrupted } };
   } finally {
     await worker.stop();
+    if (!input.keepData) {
+      await pool?.query(dropTableSql(names.table)).catch(() => {});
+      await search?.deleteIndex(names.index).catch(() => {});
+    }
     await pool?.end();
     await search?.close();
   }

@@ -1,0 +1,140 @@
+// The harness end to end on the real services with the naive strategy: it converges on the seed's
+// counter race and a small bulk run; documents the test itself deletes, alters and plants in the
+// index after the workload are reported as exactly those ids; a malformed scenario exits 2 with
+// its YAML path before anything starts.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { runningEnv } from '../../harness/env/env-control.ts';
+import { REPO_ROOT } from '../../harness/env/state.ts';
+import { scenarioResultSchema } from '../../harness/results/schema.ts';
+import { runStrategy } from '../../harness/run/run-strategy.ts';
+import { loadScenario, parseScenario } from '../../harness/scenario/load.ts';
+import { connectSearch } from '../../harness/stores/search/connect-search.ts';
+
+const endpoints = inject('endpoints');
+const scenarioFile = (name: string) => path.join(REPO_ROOT, 'scenarios', `${name}.yaml`);
+
+function run(scenario: Awaited<ReturnType<typeof loadScenario>>, afterWorkload?: (names: { table: string; index: string }) => Promise<void>) {
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'converge-run-'));
+  return runStrategy({
+    strategy: 'naive',
+    scenario,
+    seed: 7,
+    endpoints,
+    runId: 'it',
+    runDir,
+    signal: new AbortController().signal,
+    log: () => {},
+    skipPerOpCost: true,
+    ...(afterWorkload ? { afterWorkload } : {}),
+  });
+}
+
+describe('naive through the harness', () => {
+  it('converges on counter-race: the counter is 2 × increments + 1 in both stores', async () => {
+    const scenario = await loadScenario(scenarioFile('counter-race'), { increments: '400' });
+    const { result } = await run(scenario);
+    expect(scenarioResultSchema.safeParse(result).success).toBe(true);
+    expect(result.ops).toEqual({ attempted: 401, ok: 401, failed: 0, unknown: 0 });
+    expect(result.convergence).toMatchObject({ state: 'checked', converged: true, missing: 0, extra: 0, mismatched: 0 });
+    expect(result.lines.find((line) => line.check === 'finalValues[0].counter')).toMatchObject({ outcome: 'pass' });
+    expect(result.lines.find((line) => line.check === 'finalValues[0].counter')?.reason).toContain('801');
+    expect(result.verdict).toBe('pass');
+  });
+
+  it('converges on a small seed-bulk after each phase', async () => {
+    const scenario = await loadScenario(scenarioFile('seed-bulk'), { rows: '300' });
+    const { result } = await run(scenario);
+    expect(result.ops.ok).toBe(900);
+    expect(result.series?.checkpoints.map((c) => [c.after, c.converged])).toEqual([
+      ['insert-all', true],
+      ['update-all', true],
+      ['delete-all', true],
+    ]);
+    expect(result.verdict).toBe('pass');
+  });
+
+  it('reports exactly the documents the test removed, altered and planted in the index', async () => {
+    const scenario = parseScenario(
+      `
+name: tamper
+description: sequential upserts the test then tampers with
+entity:
+  table: tamper
+  columns:
+    name: { type: varchar, length: 32 }
+    amount: { type: int }
+seed:
+  generate: { count: 50, firstId: 1 }
+phases:
+  - name: touch
+    ops: 100
+    concurrency: 1
+    mix: { update: 1 }
+    keys: { select: sequential }
+faults: []
+expect:
+  convergenceTimeoutMs: 1500
+`,
+      {},
+      'tamper.yaml',
+    );
+    const { result } = await run(scenario, async ({ index }) => {
+      const search = await connectSearch(endpoints.search.url);
+      await search.delete(index, '7');
+      await search.delete(index, '23');
+      const doc = await search.get(index, '31');
+      await search.index(index, '31', { ...doc!.source, amount: -1 });
+      await search.index(index, '999', { id: 999, version: 1, name: 'orphan', amount: 5 });
+      await search.close();
+    });
+    expect(result.convergence).toMatchObject({
+      state: 'checked',
+      converged: false,
+      timeMs: null,
+      missing: 2,
+      extra: 1,
+      mismatched: 1,
+      sampleIds: { missing: [7, 23], extra: [999], mismatched: [31] },
+    });
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons.join('\n')).toMatch(/fail: converged: 2 missing \(ids 7, 23\), 1 extra \(ids 999\), 1 mismatched \(ids 31\)/);
+  });
+});
+
+describe('bench input errors', () => {
+  it('exits 2 naming the YAML path of a malformed scenario, before any service starts', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'converge-bad-'));
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      ['name: bad', 'description: broken on purpose', 'entity:', '  table: t', '  columns: { a: { type: int } }', 'phases:', '  - name: p', '    ops: 5', '    mix: { update: lots }', 'faults: []', ''].join('\n'),
+    );
+    const out = path.join(dir, 'out');
+    const envBefore = runningEnv() !== undefined;
+    const started = Date.now();
+    const bench = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'harness', 'bench', 'cli.ts'), '--scenario', bad, '--out', out], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(bench.status).toBe(2);
+    expect(bench.stderr).toContain('phases[0].mix.update');
+    expect(existsSync(out)).toBe(false);
+    expect(runningEnv() !== undefined).toBe(envBefore);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('exits 2 on an unknown strategy name', () => {
+    const bench = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'harness', 'bench', 'cli.ts'), '--strategies', 'naive,telepathy'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(bench.status).toBe(2);
+    expect(bench.stderr).toContain('--strategies: unknown strategy "telepathy"');
+  });
+});
