@@ -63,7 +63,7 @@ export function declaredParams(file: string): string[] {
  * to every scenario that declares `key`. A param no scenario declares is an error.
  */
 export function routeParams(files: { file: string; name: string }[], params: Record<string, string>): Map<string, Record<string, string>> {
-  const routed = new Map(files.map(({ file }) => [file, {}]));
+  const routed = new Map<string, Record<string, string>>(files.map(({ file }) => [file, {}]));
   for (const [key, value] of Object.entries(params)) {
     const dot = key.indexOf('.');
     const scoped = dot > 0 ? files.filter(({ name }) => name === key.slice(0, dot)) : [];
