@@ -1,0 +1,107 @@
+// converge report: every figure of results.json as the text a table cell shows. A figure that was
+// not measured (`none`), not applicable (`skipped`), or whose check crashed (`unknown`) says so in
+// words — never as 0 — and carries its reason for the cell's tooltip.
+import type { AnomaliesResult, ConvergenceResult, Percentiles, PerOpCost } from '../harness/results/schema.ts';
+
+export type FigureState = 'value' | 'good' | 'bad' | 'none' | 'skipped' | 'unknown';
+
+export interface Figure {
+  text: string;
+  state: FigureState;
+  /** Why a figure is missing or what it means in full (the cell's title). */
+  note?: string;
+}
+
+const value = (text: string, note?: string): Figure => (note === undefined ? { text, state: 'value' } : { text, state: 'value', note });
+const unknown = (error: string): Figure => ({ text: 'unknown', state: 'unknown', note: `the check crashed: ${error}` });
+
+/** A count or rate in en-US digits: 12,345 or 1,234.5 (at most `digits` decimals). */
+export function formatNumber(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return String(n);
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** Milliseconds at a readable scale: 0.097 ms, 12.3 ms, 4.56 s, 2 min 5 s. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const abs = Math.abs(ms);
+  if (abs < 1) return `${ms.toPrecision(2).replace(/\.?0+$/, '')} ms`;
+  if (abs < 100) return `${ms.toFixed(1).replace(/\.0$/, '')} ms`;
+  if (abs < 1000) return `${Math.round(ms)} ms`;
+  if (abs < 60_000) return `${(ms / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
+}
+
+/** Bytes in binary units: 512 B, 1.5 KiB, 7.8 GiB. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let scaled = bytes;
+  let unit = 0;
+  while (Math.abs(scaled) >= 1024 && unit < units.length - 1) {
+    scaled /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? scaled : scaled.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
+}
+
+/** One percentile (or the max) of a latency or lag distribution. */
+export function percentileFigure(p: Percentiles, key: 'p50' | 'p95' | 'p99' | 'max'): Figure {
+  if (p.state === 'none') return { text: 'none', state: 'none', note: p.reason };
+  return value(formatMs(p[key]), `${key} of ${formatNumber(p.samples, 0)} samples: ${p[key]} ms`);
+}
+
+/** How many samples a distribution holds: `none` when nothing was sampled. */
+export function samplesFigure(p: Percentiles): Figure {
+  return p.state === 'none' ? { text: 'none', state: 'none', note: p.reason } : value(formatNumber(p.samples, 0));
+}
+
+export function convergedFigure(c: ConvergenceResult): Figure {
+  if (c.state === 'unknown') return unknown(c.error);
+  return c.converged ? { text: 'yes', state: 'good' } : { text: 'no', state: 'bad' };
+}
+
+export function convergenceTimeFigure(c: ConvergenceResult): Figure {
+  if (c.state === 'unknown') return unknown(c.error);
+  if (c.timeMs === null) return { text: 'never', state: 'bad', note: 'the stores never agreed before the convergence timeout' };
+  return value(formatMs(c.timeMs), 'from the last acknowledged write until the stores were equal');
+}
+
+/** Missing, extra or mismatched rows of the final comparison, with sample ids in the note. */
+export function differenceFigure(c: ConvergenceResult, key: 'missing' | 'extra' | 'mismatched'): Figure {
+  if (c.state === 'unknown') return unknown(c.error);
+  const n = c[key];
+  const ids = c.sampleIds[key];
+  const note = ids.length > 0 ? `sample ids: ${ids.join(', ')}` : undefined;
+  return { text: formatNumber(n, 0), state: n === 0 ? 'good' : 'bad', ...(note ? { note } : {}) };
+}
+
+export type AnomalyCount = 'dirtyReads' | 'versionRegressions' | 'resurrections' | 'staleReads' | 'unverifiableReads' | 'unjudgedKeys';
+
+/** Dirty reads, regressions and resurrections are defects; the other counts are informative. */
+export function anomalyFigure(a: AnomaliesResult, key: AnomalyCount): Figure {
+  if (a.state === 'unknown') return unknown(a.error);
+  const n = a[key];
+  const defect = key === 'dirtyReads' || key === 'versionRegressions' || key === 'resurrections';
+  return { text: formatNumber(n, 0), state: defect ? (n === 0 ? 'good' : 'bad') : 'value' };
+}
+
+export function stalenessFigure(a: AnomaliesResult): Figure {
+  if (a.state === 'unknown') return unknown(a.error);
+  return percentileFigure(a.staleness.ms, 'p99');
+}
+
+export function perOpCostFigure(cost: PerOpCost, key: 'meanMs' | 'p99Ms' | 'opsPerSec'): Figure {
+  if (cost.state === 'unknown') return unknown(cost.error);
+  if (cost.state === 'skipped') return { text: 'skipped', state: 'skipped', note: cost.reason };
+  const note = `${cost.task}: ${formatNumber(cost.iterations, 0)} iterations, ±${cost.rmePercent.toFixed(1)} %`;
+  return value(key === 'opsPerSec' ? `${formatNumber(cost[key], 0)} /s` : formatMs(cost[key]), note);
+}
+
+/** A strategy's own figure; a strategy that does not report it says so. */
+export function statFigure(stat: number | string | boolean | undefined): Figure {
+  if (stat === undefined) return { text: 'not reported', state: 'none' };
+  if (typeof stat === 'number') return value(formatNumber(stat, 2));
+  if (typeof stat === 'boolean') return value(stat ? 'yes' : 'no');
+  return value(stat);
+}

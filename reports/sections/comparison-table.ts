@@ -1,0 +1,125 @@
+// converge report: one scenario's comparison table — a row per figure, a column per strategy —
+// with the exact figures from results.json (percentiles as measured, never recomputed from the
+// thinned chart series), then each strategy's verdict lines.
+import type { ScenarioResult } from '../../harness/results/schema.ts';
+import * as f from '../format.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { figureCell } from './figure-cell.ts';
+
+type Row = [label: string, figure: (result: ScenarioResult) => f.Figure];
+type Group = [title: string, rows: Row[]];
+
+const count = (n: number): f.Figure => ({ text: f.formatNumber(n, 0), state: 'value' });
+
+function checkpointRows(results: readonly ScenarioResult[]): Row[] {
+  const names = [...new Set(results.flatMap((r) => r.series?.checkpoints.map((c) => c.after) ?? []))];
+  return names.map((name) => [
+    `converged after ${name}`,
+    (result) => {
+      const checkpoint = result.series?.checkpoints.find((c) => c.after === name);
+      if (!checkpoint) return { text: 'not checked', state: 'none' };
+      if (checkpoint.converged === null) return { text: 'unknown', state: 'unknown', note: 'the check crashed' };
+      const note = `missing ${checkpoint.missing}, extra ${checkpoint.extra}, mismatched ${checkpoint.mismatched}`;
+      return { text: checkpoint.converged ? 'yes' : 'no', state: checkpoint.converged ? 'good' : 'bad', note };
+    },
+  ]);
+}
+
+/** The rows of the table, grouped; the strategies' own stats are the union of the keys they report. */
+export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
+  const statKeys = [...new Set(results.flatMap((r) => Object.keys(r.stats)))];
+  return [
+    ['Verdict', [['verdict', (r) => ({ text: r.verdict, state: r.verdict === 'pass' ? 'good' : 'bad' })]]],
+    [
+      'Operations',
+      [
+        ['attempted', (r) => count(r.ops.attempted)],
+        ['ok', (r) => count(r.ops.ok)],
+        ['failed', (r) => ({ text: f.formatNumber(r.ops.failed, 0), state: r.ops.failed > 0 ? 'bad' : 'value' })],
+        ['unknown outcome', (r) => ({ text: f.formatNumber(r.ops.unknown, 0), state: r.ops.unknown > 0 ? 'bad' : 'value' })],
+        ['throughput', (r) => ({ text: `${f.formatNumber(r.throughput.opsPerSec)} ops/s`, state: 'value' })],
+      ],
+    ],
+    [
+      'Write latency',
+      [
+        ['p50', (r) => f.percentileFigure(r.latencyMs, 'p50')],
+        ['p95', (r) => f.percentileFigure(r.latencyMs, 'p95')],
+        ['p99', (r) => f.percentileFigure(r.latencyMs, 'p99')],
+        ['max', (r) => f.percentileFigure(r.latencyMs, 'max')],
+        ['samples', (r) => f.samplesFigure(r.latencyMs)],
+      ],
+    ],
+    [
+      'Replication lag (observed)',
+      [
+        ['p50', (r) => f.percentileFigure(r.lagMs, 'p50')],
+        ['p99', (r) => f.percentileFigure(r.lagMs, 'p99')],
+        ['max', (r) => f.percentileFigure(r.lagMs, 'max')],
+        ['samples', (r) => f.samplesFigure(r.lagMs)],
+      ],
+    ],
+    [
+      'Convergence',
+      [
+        ['converged', (r) => f.convergedFigure(r.convergence)],
+        ['time to convergence', (r) => f.convergenceTimeFigure(r.convergence)],
+        ['missing', (r) => f.differenceFigure(r.convergence, 'missing')],
+        ['extra', (r) => f.differenceFigure(r.convergence, 'extra')],
+        ['mismatched', (r) => f.differenceFigure(r.convergence, 'mismatched')],
+        ...checkpointRows(results),
+      ],
+    ],
+    [
+      'Anomalies',
+      [
+        ['dirty reads', (r) => f.anomalyFigure(r.anomalies, 'dirtyReads')],
+        ['version regressions', (r) => f.anomalyFigure(r.anomalies, 'versionRegressions')],
+        ['resurrections', (r) => f.anomalyFigure(r.anomalies, 'resurrections')],
+        ['stale reads', (r) => f.anomalyFigure(r.anomalies, 'staleReads')],
+        ['staleness p99', (r) => f.stalenessFigure(r.anomalies)],
+        ['unverifiable reads', (r) => f.anomalyFigure(r.anomalies, 'unverifiableReads')],
+        ['keys not judged', (r) => f.anomalyFigure(r.anomalies, 'unjudgedKeys')],
+      ],
+    ],
+    [
+      'Per-op cost (tinybench)',
+      [
+        ['task', (r) => (r.perOpCost.state === 'measured' ? { text: r.perOpCost.task, state: 'value' } : f.perOpCostFigure(r.perOpCost, 'meanMs'))],
+        ['mean', (r) => f.perOpCostFigure(r.perOpCost, 'meanMs')],
+        ['p99', (r) => f.perOpCostFigure(r.perOpCost, 'p99Ms')],
+        ['rate', (r) => f.perOpCostFigure(r.perOpCost, 'opsPerSec')],
+      ],
+    ],
+    ["Strategy's own figures", statKeys.map((key): Row => [key, (r) => f.statFigure(r.stats[key])])],
+    [
+      'Faults',
+      [['fault windows', (r) => (r.faults.length === 0 ? { text: 'none', state: 'none' } : { text: String(r.faults.length), state: 'value', note: r.faults.map((x) => `${x.kind} ${x.target}`).join(', ') })]],
+    ],
+  ];
+}
+
+export function comparisonTable(results: readonly ScenarioResult[]): SafeHtml {
+  const groups = comparisonGroups(results).filter(([, rows]) => rows.length > 0);
+  return html`<table class="compare">
+    <thead><tr><th></th>${results.map((r) => html`<th scope="col">${r.strategy}</th>`)}</tr></thead>
+    ${groups.map(
+      ([title, rows]) => html`<tbody>
+        <tr class="group"><th colspan="${results.length + 1}">${title}</th></tr>
+        ${rows.map(([label, figure]) => html`<tr><th scope="row">${label}</th>${results.map((r) => figureCell(figure(r)))}</tr>`)}
+      </tbody>`,
+    )}
+  </table>`;
+}
+
+/** Each strategy's verdict lines, the failing ones first. */
+export function verdictLines(results: readonly ScenarioResult[]): SafeHtml {
+  const order = { fail: 0, unknown: 1, pass: 2 } as const;
+  return html`${results.map((r) => {
+    const lines = [...r.lines].sort((a, b) => order[a.outcome] - order[b.outcome]);
+    return html`<details class="lines" ${r.verdict === 'fail' ? html`open` : ''}>
+      <summary>${r.strategy}: ${r.verdict} — ${lines.length} checks, seed ${r.seed}</summary>
+      <ul>${lines.map((line) => html`<li class="${line.outcome}"><b>${line.outcome}</b> ${line.check}: ${line.reason}</li>`)}</ul>
+    </details>`;
+  })}`;
+}

@@ -1,0 +1,36 @@
+// converge report: what went wrong in the run, said plainly at the top — an interrupted or
+// unfinished run, pairs that failed or never ran, checks that crashed, entries of results.json that
+// could not be read. Empty when the run is whole and every pair passed.
+import type { ResultsFile } from '../../harness/results/schema.ts';
+import { html, type SafeHtml } from '../html.ts';
+import type { RunLayout } from '../run-layout.ts';
+
+export function runProblems(file: ResultsFile, layout: RunLayout, invalid: readonly string[]): string[] {
+  const problems: string[] = [];
+  const planned = layout.strategies.length * layout.scenarios.length;
+  const ran = file.results.length;
+  if (file.interrupted) problems.push(`This run was interrupted before it finished: the figures are partial (${ran} of ${planned} strategy × scenario pairs ran).`);
+  else if (ran < planned) problems.push(`${planned - ran} of ${planned} strategy × scenario pairs did not run.`);
+  if (file.finishedAt === null) problems.push('The run did not record when it finished.');
+  if (ran === 0) problems.push('No strategy × scenario pair finished.');
+  for (const result of file.results) {
+    const pair = `${result.strategy} × ${result.scenario}`;
+    const crashed = [
+      result.convergence.state === 'unknown' ? `convergence check crashed: ${result.convergence.error}` : null,
+      result.anomalies.state === 'unknown' ? `anomaly check crashed: ${result.anomalies.error}` : null,
+      result.perOpCost.state === 'unknown' ? `per-op cost measurement crashed: ${result.perOpCost.error}` : null,
+    ].filter((line): line is string => line !== null);
+    for (const line of crashed) problems.push(`${pair}: ${line}`);
+    if (result.verdict === 'fail') {
+      const failing = result.lines.filter((line) => line.outcome !== 'pass').map((line) => `${line.outcome} ${line.check}: ${line.reason}`);
+      problems.push(`${pair} failed: ${failing.length ? failing.join('; ') : result.reasons.join('; ')}`);
+    }
+  }
+  problems.push(...invalid);
+  return problems;
+}
+
+export function problemsBanner(problems: readonly string[]): SafeHtml {
+  if (problems.length === 0) return html``;
+  return html`<section class="problems" id="problems"><h2>What went wrong</h2><ul>${problems.map((p) => html`<li>${p}</li>`)}</ul></section>`;
+}
