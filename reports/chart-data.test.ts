@@ -54,6 +54,14 @@ describe('scenarioCharts', () => {
     expect(cdf!.x.length).toBeLessThanOrEqual(MAX_POINTS.cdf);
   });
 
+  it('notes when the lag drawn is a thinned sample of what the table summarises', () => {
+    const thinned = resultFixture({ lagMs: { state: 'measured', samples: 9816, p50: 0.07, p95: 0.5, p99: 1.3, max: 21.3 } });
+    const charts = specs(scenarioCharts('c0', [thinned], colors));
+    expect(charts.find((c) => c.id === 'c0-lag')!.note).toBe("drawn from the lag samples kept in the series (naive: 6 of 9816); the table's percentiles use them all");
+    expect(charts.find((c) => c.id === 'c0-throughput')!.note).toBeUndefined();
+    expect(specs(scenarioCharts('c0', [resultFixture({ lagMs: { state: 'measured', samples: 6, p50: 1, p95: 1, p99: 1, max: 1 } })], colors))[2]!.note).toBeUndefined();
+  });
+
   it('draws fault windows as bands in seconds, an unfinished one open-ended', () => {
     const faulted = resultFixture({ faults: [{ kind: 'pause', target: 'search', startMs: 1500, endMs: 4000 }, { kind: 'kill', target: 'worker', startMs: 5000, endMs: null }] });
     const [throughput] = specs(scenarioCharts('c0', [faulted], colors));

@@ -39,6 +39,8 @@ export interface ChartSpec {
   x: number[];
   series: ChartSeries[];
   bands: ChartBand[];
+  /** What the reader should know about the data drawn (e.g. it is a thinned sample). */
+  note?: string;
 }
 
 /** A chart that has nothing to draw, and why; the page says so where the chart would be. */
@@ -157,11 +159,17 @@ export function scenarioCharts(prefix: string, results: readonly ScenarioResult[
   const cdfLines: Line[] = withSeries.map((result, i) => ({ label: result.strategy, color: color(result), points: { x: cdf.x, y: cdf.y[i]!.map((f) => (f === null ? null : f * 100)) } }));
   const time = 's since the workload began';
 
+  const thinnedLag = withSeries
+    .filter((result) => result.lagMs.state === 'measured' && result.series!.lag.length < result.lagMs.samples)
+    .map((result) => `${result.strategy}: ${result.series!.lag.length} of ${result.lagMs.samples}`);
+  const lagNote = thinnedLag.length ? `drawn from the lag samples kept in the series (${thinnedLag.join('; ')}); the table's percentiles use them all` : undefined;
+  const noted = (c: Chart): Chart => (lagNote && !isEmptyChart(c) ? { ...c, note: lagNote } : c);
+
   return [
     chart(`${prefix}-throughput`, 'Throughput over time', { x: time, xUnit: 's', y: 'operations / s' }, 'line', throughput, bands, NO_SERIES),
     chart(`${prefix}-latency`, 'Write latency over time (p50 solid, p99 dashed)', { x: time, xUnit: 's', y: 'ms' }, 'line', latency, bands, withSeries.length ? 'no operation completed' : NO_SERIES),
-    chart(`${prefix}-lag`, 'Replication lag of sampled writes', { x: 's since the workload began (acknowledgement)', xUnit: 's', y: 'lag, ms' }, 'points', lag, bands, withSeries.length ? 'no lag samples' : NO_SERIES),
-    chart(`${prefix}-lag-cdf`, 'Replication lag distribution (CDF)', { x: 'lag, ms', xUnit: 'lag ms', y: '% ≤ lag' }, 'step', cdfLines, [], withSeries.length ? 'no lag samples' : NO_SERIES),
+    noted(chart(`${prefix}-lag`, 'Replication lag of sampled writes', { x: 's since the workload began (acknowledgement)', xUnit: 's', y: 'lag, ms' }, 'points', lag, bands, withSeries.length ? 'no lag samples' : NO_SERIES)),
+    noted(chart(`${prefix}-lag-cdf`, 'Replication lag distribution (CDF)', { x: 'lag, ms', xUnit: 'lag ms', y: '% ≤ lag' }, 'step', cdfLines, [], withSeries.length ? 'no lag samples' : NO_SERIES)),
     chart(`${prefix}-divergence`, 'Divergence while converging (missing + extra + mismatched)', { x: time, xUnit: 's', y: 'rows that differ' }, 'step', divergence, bands, withSeries.length ? 'no comparison while converging' : NO_SERIES),
   ];
 }

@@ -24,7 +24,7 @@ function scriptText(source: string): string {
 
 function chartBox(chart: Chart): SafeHtml {
   if (isEmptyChart(chart)) return html`<div class="chart-box"><h4>${chart.title}</h4><p class="empty">No data: ${chart.empty}.</p></div>`;
-  return html`<div class="chart-box"><h4>${chart.title}</h4><div class="chart" id="${chart.id}"></div></div>`;
+  return html`<div class="chart-box"><h4>${chart.title}</h4><div class="chart" id="${chart.id}"></div>${chart.note ? html`<p class="chart-note">${chart.note}</p>` : ''}</div>`;
 }
 
 function scenarioSection(layout: RunLayout, scenario: string, index: number, colors: Map<string, string>, specs: ChartSpec[]): SafeHtml {
@@ -37,7 +37,7 @@ function scenarioSection(layout: RunLayout, scenario: string, index: number, col
     ${info ? html`<p>${info.description}</p>` : ''}
     ${results.length === 0
       ? html`<p class="problem">No strategy ran this scenario.</p>`
-      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}${verdictLines(results)}</div><div class="charts">${charts.map(chartBox)}</div></div>`}
+      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}</div><div class="charts">${charts.map(chartBox)}</div></div>${verdictLines(results)}`}
   </section>`;
 }
 
