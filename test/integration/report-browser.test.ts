@@ -1,0 +1,190 @@
+// The HTML report in a real browser: a small real run (naive through two scenarios on the real
+// services, one renamed to a hostile name) rendered by `npm run report`, opened from disk in
+// Debian's chromium — no console error, no request but the page itself, no dialog or injected
+// element, one matrix cell per strategy × scenario, every chart drawn with its data; and the same
+// run marked interrupted, with a crashed check and a pair missing, still renders and says so.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { REPO_ROOT } from '../../harness/env/state.ts';
+import { resultsFileSchema, type ResultsFile } from '../../harness/results/schema.ts';
+import { runStrategy } from '../../harness/run/run-strategy.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { launchChromium, type Browser } from './chromium.ts';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const endpoints = inject('endpoints');
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'converge-report-'));
+
+/** A real run of naive through small counter-race and duplicate-keys, the latter renamed to HOSTILE. */
+async function realRun(runDir: string): Promise<ResultsFile> {
+  const planned: { file: string; params: Record<string, string> }[] = [
+    { file: 'counter-race', params: { increments: '150' } },
+    { file: 'duplicate-keys', params: { keys: '40', ops: '160' } },
+  ];
+  const startedAt = new Date();
+  const results = [];
+  const scenarios = [];
+  for (const { file, params } of planned) {
+    const scenarioFile = path.join(REPO_ROOT, 'scenarios', `${file}.yaml`);
+    const scenario = await loadScenario(scenarioFile, params);
+    const { result } = await runStrategy({ strategy: 'naive', scenario, seed: 3, endpoints, runId: 'report-browser', runDir, signal: new AbortController().signal, log: () => {}, skipPerOpCost: true });
+    results.push(result);
+    scenarios.push({ name: scenario.name, file: `scenarios/${file}.yaml`, description: scenario.description, params: scenario.params, text: readFileSync(scenarioFile, 'utf8') });
+  }
+  const hostile = (name: string) => (name === 'duplicate-keys' ? HOSTILE : name);
+  return resultsFileSchema.parse({
+    schemaVersion: 1,
+    runId: 'report-browser',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    provider: endpoints.provider,
+    engines: { mysql: `${endpoints.mysql.flavor} ${endpoints.mysql.version}`, search: `${endpoints.search.engine} ${endpoints.search.version}` },
+    interrupted: false,
+    paramOverrides: {},
+    results: results.map((r) => ({ ...r, scenario: hostile(r.scenario), stats: { ...r.stats, note: HOSTILE } })),
+    context: {
+      machine: { cores: os.cpus().length, memoryBytes: os.totalmem(), platform: os.platform(), node: process.version },
+      converge: { version: '0.1.0', commit: null },
+      durationMs: Date.now() - startedAt.getTime(),
+      scenarios: scenarios.map((s) => ({ ...s, name: hostile(s.name), text: `${s.text}\n# ${HOSTILE}</pre>\n` })),
+    },
+  });
+}
+
+/** `npm run report -- RUN_DIR`, as a user runs it; returns the page's path from its last line. */
+function report(runDir: string): string {
+  const out = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'reports', 'cli.ts'), runDir], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(out.stderr).toBe('');
+  expect(out.status).toBe(0);
+  const last = out.stdout.trim().split('\n').at(-1)!;
+  expect(last).toBe(`report: ${path.join(runDir, 'index.html')}`);
+  return last.slice('report: '.length);
+}
+
+interface Visit {
+  requests: string[];
+  consoleErrors: string[];
+  dialogs: string[];
+  page: Awaited<ReturnType<Browser['context']['newPage']>>;
+}
+
+async function visit(browser: Browser, file: string): Promise<Visit> {
+  const visit: Visit = { requests: [], consoleErrors: [], dialogs: [], page: await browser.context.newPage() };
+  const { page } = visit;
+  page.on('request', (request) => visit.requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') visit.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => visit.consoleErrors.push(error.message));
+  page.on('dialog', (dialog) => {
+    visit.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-charts-drawn]', { timeout: 20_000 });
+  return visit;
+}
+
+/** The little of the DOM the pixel count uses (the test program is typed for Node, not the DOM). */
+interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+interface PageDocument {
+  getElementById(id: string): { textContent: string | null; querySelector(selector: 'canvas'): PageCanvas | null } | null;
+}
+
+/** Per chart: its id and how many canvas pixels carry one of its series' colours (data, not axes or grid). */
+function drawnPixels(v: Visit) {
+  return v.page.evaluate(() => {
+    const document = (globalThis as unknown as { document: PageDocument }).document;
+    const data = JSON.parse(document.getElementById('report-data')!.textContent!) as { charts: { id: string; series: { color: string }[] }[] };
+    const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return data.charts.map((chart) => {
+      const canvas = document.getElementById(chart.id)?.querySelector('canvas');
+      if (!canvas) return { id: chart.id, pixels: -1 };
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const colors = chart.series.map((s) => rgb(s.color));
+      let count = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i + 3]! < 200) continue;
+        if (colors.some(([r, g, b]) => Math.abs(pixels[i]! - r!) + Math.abs(pixels[i + 1]! - g!) + Math.abs(pixels[i + 2]! - b!) < 60)) count++;
+      }
+      return { id: chart.id, pixels: count };
+    });
+  });
+}
+
+describe('the HTML report in chromium', () => {
+  let browser: Browser;
+  let run: ResultsFile;
+  const runDir = path.join(workDir, 'run');
+
+  beforeAll(async () => {
+    mkdirSync(runDir);
+    run = await realRun(runDir);
+    writeFileSync(path.join(runDir, 'results.json'), JSON.stringify(run));
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.[Symbol.asyncDispose]();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('opens from disk with no console error, no request but the page, and every chart drawn', async () => {
+    const file = report(runDir);
+    const v = await visit(browser, file);
+    expect(v.consoleErrors).toEqual([]);
+    expect(v.requests).toEqual([pathToFileURL(file).href]);
+    expect(v.dialogs).toEqual([]);
+
+    const charts = await drawnPixels(v);
+    expect(charts.length).toBeGreaterThanOrEqual(2 * 4);
+    expect(await v.page.locator('.chart').count()).toBe(charts.length);
+    expect(await v.page.getAttribute('body', 'data-charts-drawn')).toBe(String(charts.length));
+    for (const chart of charts) expect(chart.pixels, `chart ${chart.id} draws its data`).toBeGreaterThan(0);
+  });
+
+  it('shows one matrix cell per strategy × scenario and the hostile name as text, injecting nothing', async () => {
+    const v = await visit(browser, path.join(runDir, 'index.html'));
+    const strategies = new Set(run.results.map((r) => r.strategy));
+    const scenarios = new Set(run.results.map((r) => r.scenario));
+    expect(await v.page.locator('table.matrix td.cell').count()).toBe(strategies.size * scenarios.size);
+    expect(await v.page.locator('table.matrix td.cell.not-run').count()).toBe(0);
+    expect(await v.page.locator('table.matrix thead th').allTextContents()).toContain(HOSTILE);
+    expect(await v.page.locator('section.scenario h2').allTextContents()).toContain(`Scenario ${HOSTILE}`);
+    expect(await v.page.locator('img').count()).toBe(0);
+    expect(await v.page.locator('script').count()).toBe(3);
+    expect(v.dialogs).toEqual([]);
+    expect(v.consoleErrors).toEqual([]);
+  });
+
+  it('renders an interrupted run with a crashed check and a pair missing, and says what failed', async () => {
+    const partialDir = path.join(workDir, 'partial');
+    mkdirSync(partialDir);
+    const [first] = run.results;
+    const partial: ResultsFile = {
+      ...run,
+      interrupted: true,
+      finishedAt: null,
+      results: [{ ...first!, strategy: 'crashed', verdict: 'fail', convergence: { state: 'unknown', error: `socket hang up ${HOSTILE}` }, series: undefined }, ...run.results],
+    };
+    writeFileSync(path.join(partialDir, 'results.json'), JSON.stringify(partial));
+    const v = await visit(browser, report(partialDir));
+    expect(v.consoleErrors).toEqual([]);
+    expect(v.requests).toHaveLength(1);
+    const problems = await v.page.locator('#problems li').allTextContents();
+    expect(problems[0]).toMatch(/^This run was interrupted before it finished: the figures are partial \(3 of 4 strategy × scenario pairs ran\)\./);
+    expect(problems).toContain(`crashed × counter-race: convergence check crashed: socket hang up ${HOSTILE}`);
+    expect(await v.page.locator('table.matrix td.cell').count()).toBe(4);
+    expect(await v.page.locator('table.matrix td.cell.not-run').count()).toBe(1);
+    expect(await v.page.locator('img').count()).toBe(0);
+    for (const chart of await drawnPixels(v)) expect(chart.pixels, `chart ${chart.id} draws its data`).toBeGreaterThan(0);
+  });
+});
