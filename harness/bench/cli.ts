@@ -24,6 +24,7 @@ import { runStrategy } from '../run/run-strategy.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies, routeParams } from './options.ts';
 import { summaryTable } from './summary-table.ts';
+import { writeReport } from '../../reports/write-report.ts';
 
 const say = (line: string) => process.stderr.write(`converge: ${line}\n`);
 
@@ -180,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   process.stdout.write(`\n${summaryTable(results)}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
+  process.stdout.write(`report: ${writeReport(runDir).path}\n`);
   return 0;
 }
 
