@@ -53,6 +53,12 @@ export interface Strategy {
   recover(): Promise<void>;
   /** The strategy's own figures for results.json (events applied, retries, bytes, ...). */
   stats(): Promise<Record<string, unknown>>;
+  /**
+   * Optional: start capturing changes now. A strategy whose options defer its capture
+   * (`startCaptureAt: { phase, fraction }`) is called once the phase runner sees that phase that far
+   * done, while the writers keep running.
+   */
+  startCapture?(): Promise<void>;
   /** Remove the background machinery (connectors, topics, consumers); the harness drops the table and index. */
   teardown(): Promise<void>;
   /** Close clients. */

@@ -38,6 +38,12 @@ function fractionDone(scheduled: ScheduledPhase, state: PhaseProgress): number {
   return (Date.now() - state.startedAt) / phase.durationMs;
 }
 
+/** A strategy's deferred-capture mark (its `startCaptureAt: { phase, fraction }` option), if it set one. */
+function captureMark(options: Readonly<Record<string, unknown>>): { phase: string; fraction: number } | undefined {
+  const mark = options.startCaptureAt as { phase?: unknown; fraction?: unknown } | undefined;
+  return typeof mark?.phase === 'string' && typeof mark.fraction === 'number' ? { phase: mark.phase, fraction: mark.fraction } : undefined;
+}
+
 export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions): Promise<GroupRunResult> {
   const states = new Map<number, PhaseProgress>(group.phases.map((scheduled) => [scheduled.index, { done: 0, startedAt: null, finished: false, waiters: [] }]));
   let nextProcess = options.firstProcess;
@@ -46,6 +52,16 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
   const notify = (state: PhaseProgress) => {
     const waiters = state.waiters.splice(0);
     for (const wake of waiters) wake();
+  };
+
+  // Deferred capture: once the phase the strategy named is that far done, tell the strategy to start
+  // capturing. The writers do not wait for it; the group does, before it ends.
+  const mark = captureMark(options.parts.worker.options);
+  let capture: Promise<unknown> | undefined;
+  const maybeStartCapture = (scheduled: ScheduledPhase, state: PhaseProgress) => {
+    if (!mark || capture || scheduled.phase.name !== mark.phase || fractionDone(scheduled, state) < mark.fraction) return;
+    capture = options.parts.worker.call('startCapture');
+    capture.catch(() => {}); // awaited (and its error thrown) below
   };
 
   const waitForAnchor = async (scheduled: ScheduledPhase) => {
@@ -65,6 +81,7 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
     const stream = options.workload.ops(scheduled.index);
     const started = Date.now();
     state.startedAt = started;
+    maybeStartCapture(scheduled, state);
     const bar = options.progress?.create(phase.ops ?? Math.ceil((phase.durationMs ?? 0) / 1000), 0, { phase: phase.name, rate: '0' });
     let taken = 0;
     const take = () => {
@@ -84,6 +101,7 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
         await executeOp(options.parts, process, item.op);
         state.done++;
         notify(state);
+        maybeStartCapture(scheduled, state);
         if (bar) {
           const elapsed = (Date.now() - started) / 1000;
           bar.update(phase.ops !== undefined ? state.done : Math.floor(elapsed), { rate: (state.done / Math.max(elapsed, 0.001)).toFixed(0) });
@@ -99,5 +117,6 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
   };
 
   await Promise.all(group.phases.map((scheduled) => runPhase(scheduled)));
+  await capture;
   return { processesUsed: nextProcess - options.firstProcess, phases: results };
 }

@@ -121,7 +121,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     table: names.table,
     index: names.index,
     concurrency,
-    options: {},
+    options: scenario.strategies?.[strategy as keyof NonNullable<Scenario['strategies']>] ?? {},
   };
   const historyFile = `history-${strategy}-${scenario.name}.jsonl`;
   const worker = new StrategyWorker(strategy, context);

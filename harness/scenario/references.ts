@@ -118,6 +118,13 @@ export function checkReferences(scenario: Scenario): PathProblem[] {
     names.add(phase.name);
     group.add(phase.name);
   });
+  const cdc = scenario.strategies?.cdc;
+  if (cdc?.startCaptureAt !== undefined && !names.has(cdc.startCaptureAt.phase)) {
+    out.push({ path: ['strategies', 'cdc', 'startCaptureAt', 'phase'], message: `unknown phase "${cdc.startCaptureAt.phase}"` });
+  }
+  if (cdc?.versionColumn !== undefined && cdc.versionColumn !== 'version' && !(cdc.versionColumn in scenario.entity.columns)) {
+    out.push({ path: ['strategies', 'cdc', 'versionColumn'], message: `unknown column "${cdc.versionColumn}"` });
+  }
   scenario.expect.finalValues.forEach((item, i) => {
     if (item.values !== undefined) checkValues(scenario.entity, item.values, ['expect', 'finalValues', i, 'values'], out);
     if ((item.values === undefined) === (item.absent !== true)) {

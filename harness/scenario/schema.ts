@@ -175,6 +175,19 @@ const expectSchema = z.strictObject({
 });
 export type Expect = z.output<typeof expectSchema>;
 
+/** The cdc strategy's options (see strategies/cdc/). */
+const cdcOptionsSchema = z.strictObject({
+  /** Debezium source connector document (`{name, config}`), a path from the repository root. Default: the seed's, strategies/cdc/connectors/seed-source.json. */
+  source: z.string().min(1).optional(),
+  /** Elasticsearch sink connector document whose semantics the sink applies. Default: the seed's, strategies/cdc/connectors/seed-sink.json. */
+  sink: z.string().min(1).optional(),
+  /** Create the source connector only once phase `phase` is `fraction` (0..1) done, while writers run; default: at setup. */
+  startCaptureAt: z.strictObject({ phase: z.string(), fraction: z.number().min(0).max(1) }).optional(),
+  /** Version index writes by this column (e.g. `version`) instead of the change's binlog position. */
+  versionColumn: z.string().optional(),
+});
+export type CdcOptions = z.output<typeof cdcOptionsSchema>;
+
 /** The whole file. `params` here are the resolved values (defaults with overrides applied). */
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a kebab-case name'),
@@ -189,6 +202,8 @@ export const scenarioSchema = z.strictObject({
     .array(z.unknown())
     .max(0, 'faults are not supported yet (the fault issue defines their kinds); use []')
     .default([]),
+  /** Per-strategy options, handed to that strategy only. */
+  strategies: z.strictObject({ cdc: cdcOptionsSchema.optional() }).optional(),
   expect: expectSchema.default({
     converged: true,
     convergenceTimeoutMs: 60_000,

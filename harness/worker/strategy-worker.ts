@@ -45,6 +45,11 @@ export class StrategyWorker {
     private readonly context: StrategyContext,
   ) {}
 
+  /** The strategy's options from the scenario (`strategies.<name>`). */
+  get options(): Readonly<Record<string, unknown>> {
+    return this.context.options;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -26,7 +26,9 @@ function main(): void {
   const strategy: Strategy = strategyFactory(name)();
   process.on('message', (message: CallMessage) => {
     if (message.type !== 'call') return;
-    const call = (): Promise<unknown> => (strategy[message.method] as (...args: unknown[]) => Promise<unknown>).apply(strategy, message.args);
+    // An optional method the strategy lacks (startCapture) answers undefined.
+    const target = strategy as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
+    const call = (): Promise<unknown> => (target[message.method] ? target[message.method]!(...message.args) : Promise.resolve(undefined));
     Promise.resolve()
       .then(call)
       .then(
