@@ -2,10 +2,12 @@
 // worker process builds strategies from it by name.
 import { ConfigError } from '../harness/errors.ts';
 import type { StrategyFactory } from './contract.ts';
+import { cdcStrategy } from './cdc/index.ts';
 import { naiveStrategy } from './naive/index.ts';
 
 export const strategyRegistry: Readonly<Record<string, StrategyFactory>> = {
   naive: naiveStrategy,
+  cdc: cdcStrategy,
 };
 
 export function strategyNames(): string[] {

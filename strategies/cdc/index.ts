@@ -1,0 +1,242 @@
+// The cdc strategy, the seed's pipeline: the application writes MySQL only; Debezium's binlog
+// connector in the real Kafka Connect worker captures the table; converge's sink (change-sink.ts)
+// applies the change events to the index with the sink document's semantics and external versions
+// from the binlog. Lifecycle: setup creates the table, index, topics and the capture's MySQL user,
+// starts the sink and (unless the scenario defers it with `startCaptureAt`) registers the source
+// connector; recover restarts the sink after a crash; quiesce waits until everything up to the
+// binlog's end has been applied; teardown removes connector, topics, consumer group and user.
+import type { Admin, Kafka } from 'kafkajs';
+import type mysql from 'mysql2/promise';
+import { ConvergeError } from '../../harness/errors.ts';
+import { applyMysqlWrite } from '../../harness/entity/mysql-writes.ts';
+import { recreateIndex, recreateTable } from '../../harness/entity/stores-setup.ts';
+import type { CdcOptions } from '../../harness/scenario/schema.ts';
+import { ConnectClient } from '../../harness/stores/connect-client.ts';
+import { createKafka, groupLag } from '../../harness/stores/kafka.ts';
+import { createMysqlPool } from '../../harness/stores/mysql.ts';
+import { connectSearch } from '../../harness/stores/search/connect-search.ts';
+import type { SearchPort } from '../../harness/stores/search/search-port.ts';
+import type { Op } from '../../harness/workload/op.ts';
+import type { QuiesceResult, Strategy, StrategyContext, WriteOutcome } from '../contract.ts';
+import { compareBinlog, formatBinlog } from './binlog-position.ts';
+import { binlogEnd, lastTableRowEvent, type BinlogPoint } from './binlog-scan.ts';
+import { captureNames, ownsTopic, type CaptureNames } from './capture-names.ts';
+import { captureCounters, dropCaptureUser, ensureCaptureUser, type CaptureCounters } from './capture-user.ts';
+import { ChangeSink } from './change-sink.ts';
+import { loadConnectorDocument, redact, SEED_SINK_FILE, SEED_SOURCE_FILE, type ConnectorDocument } from './connector-document.ts';
+import { parseSinkConfig, type SinkSettings } from './sink-config.ts';
+import { connectLogFile, parseSnapshotLog, readTail } from './snapshot-log.ts';
+import { emitsTombstones, mapSourceConfig, type MappedSource } from './source-config.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class CdcStrategy implements Strategy {
+  readonly name = 'cdc';
+  private context!: StrategyContext;
+  private options!: CdcOptions;
+  private pool!: mysql.Pool;
+  private search!: SearchPort;
+  private kafka!: Kafka;
+  private admin!: Admin;
+  private connect!: ConnectClient;
+  private source!: ConnectorDocument;
+  private settings!: SinkSettings;
+  private names!: CaptureNames;
+  private sink: ChangeSink | undefined;
+  private mapped: MappedSource | undefined;
+  private captureStartedAt: number | null = null;
+  private atSnapshotEnd: CaptureCounters | null = null;
+
+  async open(context: StrategyContext): Promise<void> {
+    this.context = context;
+    this.options = context.options;
+    this.source = loadConnectorDocument(this.options.source ?? SEED_SOURCE_FILE);
+    this.settings = parseSinkConfig(loadConnectorDocument(this.options.sink ?? SEED_SINK_FILE), this.options.sink ?? SEED_SINK_FILE);
+    const { mysql: db } = context.endpoints;
+    this.names = captureNames(context.runId, db.database, context.table, this.settings.name, this.settings.deadLetterName);
+    this.pool = createMysqlPool(db, { connectionLimit: Math.max(2, context.concurrency + 2) });
+    this.search = await connectSearch(context.endpoints.search.url);
+    this.kafka = createKafka(context.endpoints.kafka, `converge-cdc-${context.table}`);
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    this.connect = new ConnectClient(context.endpoints.connect.url);
+  }
+
+  async setup(): Promise<void> {
+    await recreateTable(this.pool, this.context.entity, this.context.table);
+    await recreateIndex(this.search, this.context.entity, this.context.index);
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: [this.names.dataTopic, this.names.deadLetterTopic].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
+    });
+    await this.startSink();
+    if (!this.options.startCaptureAt) await this.startCapture();
+  }
+
+  /** Register the source connector (once) and wait until it runs. */
+  async startCapture(): Promise<void> {
+    if (this.captureStartedAt !== null || (await this.connect.status(this.names.prefix))) return;
+    this.captureStartedAt = Date.now();
+    const { mysql: db, kafka } = this.context.endpoints;
+    const password = await ensureCaptureUser(this.pool, db.flavor, this.names.user);
+    this.mapped = mapSourceConfig(this.source, {
+      flavor: db.flavor,
+      host: db.host,
+      port: db.port,
+      user: this.names.user,
+      password,
+      database: db.database,
+      table: this.context.table,
+      brokers: kafka.brokers,
+      topicPrefix: this.names.prefix,
+      serverId: this.names.serverId,
+    });
+    await this.connect.put(this.names.prefix, this.mapped.config);
+    await this.connect.waitForRunning(this.names.prefix, 120_000);
+  }
+
+  private async startSink(): Promise<void> {
+    this.sink = new ChangeSink({
+      kafka: this.kafka,
+      search: this.search,
+      index: this.context.index,
+      topic: this.names.dataTopic,
+      group: this.names.group,
+      deadLetterTopic: this.names.deadLetterTopic,
+      settings: this.settings,
+      entity: this.context.entity,
+      ...(this.options.versionColumn !== undefined ? { versionColumn: this.options.versionColumn } : {}),
+      pairTombstones: emitsTombstones(this.source.config),
+      onSnapshotDone: () => {
+        void captureCounters(this.pool, this.context.endpoints.mysql.flavor, this.names.user).then(
+          (counters) => (this.atSnapshotEnd = counters),
+          () => {},
+        );
+      },
+    });
+    await this.sink.start();
+  }
+
+  async write(op: Op): Promise<WriteOutcome> {
+    const connection = await this.pool.getConnection();
+    try {
+      return await applyMysqlWrite(connection, this.context.table, op);
+    } finally {
+      connection.release();
+    }
+  }
+
+  /**
+   * Quiet when every change up to the binlog's end at the call has been applied: the sink is idle
+   * with no lag on its group, and either the connector's committed source offset has reached that
+   * end, or (a quiet server, where the offset rests at the start of the last transaction seen) no
+   * row event of the table lies beyond what the sink has committed.
+   */
+  async quiesce(timeoutMs: number): Promise<QuiesceResult> {
+    const started = Date.now();
+    if (this.captureStartedAt === null && !(await this.connect.status(this.names.prefix))) await this.startCapture();
+    const target = await binlogEnd(this.pool);
+    const qualified = `${this.context.endpoints.mysql.database}.${this.context.table}`;
+    let detail = '';
+    let scannedFrom: string | null = null;
+    let lastOfTable: BinlogPoint | null = null;
+    for (;;) {
+      const lag = await groupLag(this.admin, this.names.group, this.names.dataTopic).catch(() => Number.NaN);
+      const offset = await this.sourceOffset();
+      const applied = this.sink?.committedPosition ?? null;
+      detail = `target ${formatBinlog(target)}, connector offset ${offset ? formatBinlog(offset) : 'none'}, sink committed ${applied ? formatBinlog(applied) : 'none'}, group lag ${lag}`;
+      if (this.sink?.idle && lag === 0 && offset) {
+        if (compareBinlog({ ...offset, row: 0 }, { ...target, row: 0 }) >= 0) return { quiet: true, waitedMs: Date.now() - started, detail };
+        // The offset rests at the last transaction's start: look at the table's events from there.
+        const from = formatBinlog(offset);
+        if (scannedFrom !== from) {
+          lastOfTable = await lastTableRowEvent(this.pool, qualified, offset, target);
+          scannedFrom = from;
+        }
+        if (lastOfTable === null || (applied && compareBinlog({ ...applied, row: 0 }, { ...lastOfTable, row: 0 }) >= 0)) {
+          return { quiet: true, waitedMs: Date.now() - started, detail: `${detail}; last row event of the table ${lastOfTable ? formatBinlog(lastOfTable) : 'none'} applied` };
+        }
+      }
+      if (Date.now() - started >= timeoutMs) return { quiet: false, waitedMs: Date.now() - started, detail };
+      await sleep(200);
+    }
+  }
+
+  private async sourceOffset(): Promise<BinlogPoint | null> {
+    const offsets = await this.connect.offsets(this.names.prefix).catch(() => undefined);
+    const offset = offsets?.offsets[0]?.offset as { file?: unknown; pos?: unknown } | undefined;
+    return typeof offset?.file === 'string' && typeof offset.pos === 'number' ? { file: offset.file, pos: offset.pos } : null;
+  }
+
+  async recover(): Promise<void> {
+    // The crashed worker's consumer left uncommitted changes in Kafka: a new consumer in the same
+    // group reads them again from the last committed offset; versions make the replay harmless.
+    await this.startSink();
+    const status = await this.connect.status(this.names.prefix);
+    if (status) this.captureStartedAt = Date.now();
+    else if (!this.options.startCaptureAt) await this.startCapture();
+  }
+
+  async stats(): Promise<Record<string, unknown>> {
+    const c = this.sink?.counters;
+    const flavor = this.context.endpoints.mysql.flavor;
+    const counters = await captureCounters(this.pool, flavor, this.names.user).catch(() => null);
+    const withValue = c ? c.eventsReceived - c.tombstonesReceived : 0;
+    const perEvent = (bytes: number) => (withValue > 0 ? Math.round(bytes / withValue) : null);
+    const logFile = connectLogFile(this.context.endpoints.connect.url);
+    const snapshot = logFile ? parseSnapshotLog(readTail(logFile), `${this.context.endpoints.mysql.database}.${this.context.table}`) : null;
+    const mapped = this.mapped ?? mapSourceConfig(this.source, { ...this.targetWithoutSecret() });
+    return {
+      connector: this.names.prefix,
+      topic: this.names.dataTopic,
+      consumerGroup: this.names.group,
+      sourceConfig: redact(mapped.config),
+      sourceConfigChanges: mapped.changes,
+      sinkSettings: { ...this.settings, transforms: this.settings.transforms.map((t) => t.alias) },
+      ...(c ?? {}),
+      bytesPerEventWithSchema: c ? perEvent(c.valueBytesWithSchema) : null,
+      bytesPerEventWithoutSchema: c ? perEvent(c.valueBytesWithoutSchema) : null,
+      keyBytesPerEvent: c && c.eventsReceived > 0 ? Math.round(c.keyBytes / c.eventsReceived) : null,
+      captureUser: this.names.user,
+      captureStatementsSource: counters?.source ?? 'unavailable',
+      captureStatements: counters?.statements ?? null,
+      captureSelects: counters?.selects ?? null,
+      captureRowsRead: counters?.rowsRead ?? null,
+      captureStatementsBySnapshotEnd: this.atSnapshotEnd?.statements ?? null,
+      captureStatementsAfterSnapshot: counters && this.atSnapshotEnd ? counters.statements - this.atSnapshotEnd.statements : null,
+      snapshotStatsSource: snapshot ? `Connect log ${logFile}` : 'not found in the Connect log',
+      snapshotLockMs: snapshot?.lockMs ?? null,
+      snapshotDurationMs: snapshot?.durationMs ?? null,
+      snapshotExportMs: snapshot?.exportMs ?? null,
+      snapshotRecords: snapshot?.records ?? null,
+      captureStartedAt: this.captureStartedAt === null ? null : new Date(this.captureStartedAt).toISOString(),
+    };
+  }
+
+  private targetWithoutSecret() {
+    const { mysql: db, kafka } = this.context.endpoints;
+    return { flavor: db.flavor, host: db.host, port: db.port, user: this.names.user, password: '', database: db.database, table: this.context.table, brokers: kafka.brokers, topicPrefix: this.names.prefix, serverId: this.names.serverId };
+  }
+
+  async teardown(): Promise<void> {
+    await this.sink?.stop();
+    this.sink = undefined;
+    await this.connect.delete(this.names.prefix);
+    const topics = (await this.admin.listTopics()).filter((topic) => ownsTopic(this.names, topic));
+    if (topics.length > 0) await this.admin.deleteTopics({ topics, timeout: 30_000 });
+    await this.admin.deleteGroups([this.names.group]).catch((error: unknown) => {
+      throw new ConvergeError(`could not delete consumer group ${this.names.group}`, { cause: error });
+    });
+    await dropCaptureUser(this.pool, this.names.user);
+  }
+
+  async close(): Promise<void> {
+    await this.sink?.stop();
+    await this.admin?.disconnect().catch(() => {});
+    await this.pool?.end();
+    await this.search?.close();
+  }
+}
+
+export const cdcStrategy = (): Strategy => new CdcStrategy();
+
