@@ -93,33 +93,33 @@ export class LocalProvider implements EnvProvider {
     writeState(state);
     try {
       const since = Date.now();
+      const tracked = <T extends { process: RunningProcess }>(starting: Promise<T>) =>
+        starting.then((service) => {
+          ready(service.process, since);
+          return service;
+        });
       const [mariadb, kafka, search] = await settleAll([
-        startMariadb({ toolchain, dir: path.join(this.dir, 'mariadb'), port: ports.mysql, readyTimeoutMs }).then((s) => {
-          ready(s.process, since);
-          return s;
-        }),
-        startKafka({
-          java: toolchain.java,
-          classpathDir: bundles.kafka!,
-          dir: path.join(this.dir, 'kafka'),
-          port: ports.kafka,
-          controllerPort: ports.kafkaController,
-          readyTimeoutMs,
-        }).then((s) => {
-          ready(s.process, since);
-          return s;
-        }),
-        startOpenSearch({
-          java: toolchain.java,
-          classpathDir: bundles.opensearch!,
-          dir: path.join(this.dir, 'opensearch'),
-          port: ports.search,
-          transportPort: ports.searchTransport,
-          readyTimeoutMs,
-        }).then((s) => {
-          ready(s.process, since);
-          return s;
-        }),
+        tracked(startMariadb({ toolchain, dir: path.join(this.dir, 'mariadb'), port: ports.mysql, readyTimeoutMs })),
+        tracked(
+          startKafka({
+            java: toolchain.java,
+            classpathDir: bundles.kafka!,
+            dir: path.join(this.dir, 'kafka'),
+            port: ports.kafka,
+            controllerPort: ports.kafkaController,
+            readyTimeoutMs,
+          }),
+        ),
+        tracked(
+          startOpenSearch({
+            java: toolchain.java,
+            classpathDir: bundles.opensearch!,
+            dir: path.join(this.dir, 'opensearch'),
+            port: ports.search,
+            transportPort: ports.searchTransport,
+            readyTimeoutMs,
+          }),
+        ),
       ]);
       const connectSince = Date.now();
       const connect = await startConnect({

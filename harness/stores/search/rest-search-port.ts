@@ -32,6 +32,35 @@ export interface SearchTransport {
   close(): Promise<void>;
 }
 
+/** The transport of an official client: both clients take these request parameters and options. */
+export type ClientRequest = (
+  params: { method: string; path: string; querystring: Record<string, string | number | boolean>; body?: Record<string, unknown>; bulkBody?: Record<string, unknown>[] },
+  options: { ignore: number[] },
+) => Promise<{ statusCode?: number | null; body: unknown }>;
+
+/** Statuses the port turns into results or errors itself; the clients must not throw on them. */
+const HANDLED_STATUSES = [400, 404, 409, 429, 500, 502, 503, 504];
+
+/** A SearchTransport over a client's own `transport.request`. */
+export function clientTransport(request: ClientRequest, close: () => Promise<void>): SearchTransport {
+  return {
+    async request(req) {
+      const response = await request(
+        {
+          method: req.method,
+          path: req.path,
+          querystring: req.querystring ?? {},
+          ...(req.body !== undefined ? { body: req.body as Record<string, unknown> } : {}),
+          ...(req.bulkBody ? { bulkBody: req.bulkBody as Record<string, unknown>[] } : {}),
+        },
+        { ignore: HANDLED_STATUSES },
+      );
+      return { statusCode: response.statusCode ?? 0, body: response.body };
+    },
+    close,
+  };
+}
+
 const enc = encodeURIComponent;
 
 function writeQuery(options: WriteOptions): Record<string, string | number | boolean> {
