@@ -10,6 +10,9 @@ export default defineConfig({
           name: 'unit',
           include: ['harness/**/*.test.ts', 'strategies/**/*.test.ts', 'reports/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          // Correctness, not speed: the machines are shared and a CPU-heavy suite (the checker's
+          // 1,200-case proof) can take several times its quiet duration under load.
+          testTimeout: 120_000,
         },
       },
       {
