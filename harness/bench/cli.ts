@@ -90,9 +90,14 @@ async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let startedEnv = false;
   let interrupts = 0;
+  let firstInterrupt = 0;
   const onSignal = () => {
+    // A terminal's Ctrl-C reaches this process twice when a wrapper (npm, tsx) relays it too:
+    // signals within a second of the first count as that one.
+    if (interrupts > 0 && Date.now() - firstInterrupt < 1000) return;
     interrupts++;
     if (interrupts === 1) {
+      firstInterrupt = Date.now();
       say('interrupted: finishing the operations in flight, then writing partial results (Ctrl-C again to quit at once)');
       controller.abort();
       return;

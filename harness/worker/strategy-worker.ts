@@ -8,6 +8,9 @@ import type { StrategyContext, QuiesceResult, WriteOutcome } from '../../strateg
 import type { Op } from '../workload/op.ts';
 import type { CallMessage, WorkerMessage, WorkerMethod } from './protocol.ts';
 
+/** A child killed by a signal has a null exitCode and a signalCode: both mean it is gone. */
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
 export class WorkerCrashedError extends ConvergeError {
@@ -119,7 +122,7 @@ export class StrategyWorker {
   /** SIGKILL the worker (a crash, as a nemesis causes it); resolves once it is gone. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || hasExited(child)) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await gone;
@@ -141,8 +144,8 @@ export class StrategyWorker {
     } catch {
       // it is going away anyway
     }
-    const gone = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-    child.disconnect();
+    const gone = new Promise<void>((resolve) => (hasExited(child) ? resolve() : child.once('exit', () => resolve())));
+    if (child.connected) child.disconnect();
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await gone;
     clearTimeout(timer);

@@ -37,6 +37,9 @@ function main(): void {
       );
   });
   process.on('disconnect', () => process.exit(0));
+  // A terminal's Ctrl-C reaches the whole process group: the harness decides how the run ends
+  // (it finishes the operations in flight, then stops this worker), so the worker ignores it.
+  process.on('SIGINT', () => {});
   send({ type: 'ready', pid: process.pid });
 }
 
