@@ -36,6 +36,7 @@ describe('renderReport', () => {
     expect(own).toContain('&lt;img src=x onerror=alert(1)&gt;');
     // the fault label travels in the chart data: escaped for the script element, intact once parsed
     expect(page).not.toMatch(/"label":"<img/);
+    expect(own).toContain('Fault windows, shaded on the time charts (from the workload\'s start): &lt;img src=x onerror=alert(1)&gt; search');
     expect(embedded(page).charts[0]!.bands[0]!.label).toBe(`${HOSTILE} search (${result.strategy})`);
   });
 

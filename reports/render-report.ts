@@ -4,9 +4,11 @@
 // Content-Security-Policy allows only the two inline scripts (by hash), so the page can make no
 // request even if something tried.
 import { createHash } from 'node:crypto';
+import type { ScenarioResult } from '../harness/results/schema.ts';
 import type { ReportAssets } from './assets.ts';
 import { isEmptyChart, scenarioCharts, strategyColors, type Chart, type ChartSpec } from './chart-data.ts';
 import { jsonForScript } from './escape.ts';
+import { formatMs } from './format.ts';
 import { html, trusted, type SafeHtml } from './html.ts';
 import type { ReadResults } from './read-results.ts';
 import { runLayout, type RunLayout } from './run-layout.ts';
@@ -27,6 +29,13 @@ function chartBox(chart: Chart): SafeHtml {
   return html`<div class="chart-box"><h4>${chart.title}</h4><div class="chart" id="${chart.id}"></div>${chart.note ? html`<p class="chart-note">${chart.note}</p>` : ''}</div>`;
 }
 
+/** The fault windows of a scenario's pairs, said once above its charts (which shade them). */
+function faultLegend(results: readonly ScenarioResult[]): SafeHtml {
+  const windows = results.flatMap((r) => r.faults.map((f) => `${f.kind} ${f.target} (${r.strategy}) ${formatMs(f.startMs)} – ${f.endMs === null ? 'never ended' : formatMs(f.endMs)}`));
+  if (windows.length === 0) return html``;
+  return html`<p class="faults">Fault windows, shaded on the time charts (from the workload's start): ${windows.join('; ')}</p>`;
+}
+
 function scenarioSection(layout: RunLayout, scenario: string, index: number, colors: Map<string, string>, specs: ChartSpec[]): SafeHtml {
   const results = layout.resultsOf(scenario);
   const info = layout.info(scenario);
@@ -37,7 +46,7 @@ function scenarioSection(layout: RunLayout, scenario: string, index: number, col
     ${info ? html`<p>${info.description}</p>` : ''}
     ${results.length === 0
       ? html`<p class="problem">No strategy ran this scenario.</p>`
-      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}</div><div class="charts">${charts.map(chartBox)}</div></div>${verdictLines(results)}`}
+      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}</div><div class="charts">${faultLegend(results)}${charts.map(chartBox)}</div></div>${verdictLines(results)}`}
   </section>`;
 }
 

@@ -2,7 +2,8 @@
 // services, one renamed to a hostile name) rendered by `npm run report`, opened from disk in
 // Debian's chromium — no console error, no request but the page itself, no dialog or injected
 // element, one matrix cell per strategy × scenario, every chart drawn with its data; and the same
-// run marked interrupted, with a crashed check and a pair missing, still renders and says so.
+// run marked interrupted, with a crashed check, a pair missing and a fault window, still renders,
+// says so, and shades the fault on the time charts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import { loadScenario } from '../../harness/scenario/load.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
+/** Faint pixels that make a shaded band (a band covers tens of thousands; line edges, under a hundred). */
+const BAND_PIXELS = 1000;
 const endpoints = inject('endpoints');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'converge-report-'));
 
@@ -99,7 +102,11 @@ interface PageDocument {
   getElementById(id: string): { textContent: string | null; querySelector(selector: 'canvas'): PageCanvas | null } | null;
 }
 
-/** Per chart: its id and how many canvas pixels carry one of its series' colours (data, not axes or grid). */
+/**
+ * Per chart: its id, how many canvas pixels carry one of its series' colours (data, not axes or
+ * grid), and how many carry it faintly — thousands where a fault band is shaded, a few dozen from
+ * anti-aliased line edges otherwise.
+ */
 function drawnPixels(v: Visit) {
   return v.page.evaluate(() => {
     const document = (globalThis as unknown as { document: PageDocument }).document;
@@ -107,15 +114,18 @@ function drawnPixels(v: Visit) {
     const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
     return data.charts.map((chart) => {
       const canvas = document.getElementById(chart.id)?.querySelector('canvas');
-      if (!canvas) return { id: chart.id, pixels: -1 };
+      if (!canvas) return { id: chart.id, pixels: -1, bandPixels: -1 };
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       const colors = chart.series.map((s) => rgb(s.color));
       let count = 0;
+      let band = 0;
       for (let i = 0; i < pixels.length; i += 4) {
-        if (pixels[i + 3]! < 200) continue;
-        if (colors.some(([r, g, b]) => Math.abs(pixels[i]! - r!) + Math.abs(pixels[i + 1]! - g!) + Math.abs(pixels[i + 2]! - b!) < 60)) count++;
+        const alpha = pixels[i + 3]!;
+        if (!colors.some(([r, g, b]) => Math.abs(pixels[i]! - r!) + Math.abs(pixels[i + 1]! - g!) + Math.abs(pixels[i + 2]! - b!) < 60)) continue;
+        if (alpha >= 200) count++;
+        else if (alpha >= 30 && alpha <= 45) band++; // the strategy's colour, faint: a fault band (or a line's anti-aliased edge)
       }
-      return { id: chart.id, pixels: count };
+      return { id: chart.id, pixels: count, bandPixels: band };
     });
   });
 }
@@ -149,6 +159,7 @@ describe('the HTML report in chromium', () => {
     expect(await v.page.locator('.chart').count()).toBe(charts.length);
     expect(await v.page.getAttribute('body', 'data-charts-drawn')).toBe(String(charts.length));
     for (const chart of charts) expect(chart.pixels, `chart ${chart.id} draws its data`).toBeGreaterThan(0);
+    expect(charts.filter((chart) => chart.bandPixels > BAND_PIXELS)).toEqual([]);
   });
 
   it('shows one matrix cell per strategy × scenario and the hostile name as text, injecting nothing', async () => {
@@ -165,7 +176,7 @@ describe('the HTML report in chromium', () => {
     expect(v.consoleErrors).toEqual([]);
   });
 
-  it('renders an interrupted run with a crashed check and a pair missing, and says what failed', async () => {
+  it('renders an interrupted run with a crashed check, a pair missing and a fault window: says what failed, shades the fault', async () => {
     const partialDir = path.join(workDir, 'partial');
     mkdirSync(partialDir);
     const [first] = run.results;
@@ -173,7 +184,11 @@ describe('the HTML report in chromium', () => {
       ...run,
       interrupted: true,
       finishedAt: null,
-      results: [{ ...first!, strategy: 'crashed', verdict: 'fail', convergence: { state: 'unknown', error: `socket hang up ${HOSTILE}` }, series: undefined }, ...run.results],
+      results: [
+        { ...first!, strategy: 'crashed', verdict: 'fail', convergence: { state: 'unknown', error: `socket hang up ${HOSTILE}` }, series: undefined },
+        { ...first!, faults: [{ kind: 'pause', target: 'search', startMs: 0, endMs: 600 }] },
+        ...run.results.slice(1),
+      ],
     };
     writeFileSync(path.join(partialDir, 'results.json'), JSON.stringify(partial));
     const v = await visit(browser, report(partialDir));
@@ -185,6 +200,11 @@ describe('the HTML report in chromium', () => {
     expect(await v.page.locator('table.matrix td.cell').count()).toBe(4);
     expect(await v.page.locator('table.matrix td.cell.not-run').count()).toBe(1);
     expect(await v.page.locator('img').count()).toBe(0);
-    for (const chart of await drawnPixels(v)) expect(chart.pixels, `chart ${chart.id} draws its data`).toBeGreaterThan(0);
+    const charts = await drawnPixels(v);
+    for (const chart of charts) expect(chart.pixels, `chart ${chart.id} draws its data`).toBeGreaterThan(0);
+    // the fault window of naive × counter-race is shaded on its time charts, not on the CDF
+    const shaded = charts.filter((chart) => chart.bandPixels > BAND_PIXELS).map((chart) => chart.id);
+    expect(shaded).toEqual(['c0-throughput', 'c0-latency', 'c0-lag', 'c0-divergence'].filter((id) => charts.some((chart) => chart.id === id)));
+    expect(shaded.length).toBeGreaterThanOrEqual(3);
   });
 });
