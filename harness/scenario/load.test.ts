@@ -53,7 +53,7 @@ function problemsOf(text: string, overrides: Record<string, string> = {}): strin
 describe('scenario files', () => {
   it('loads every shipped scenario with its defaults', async () => {
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['counter-race.yaml', 'duplicate-keys.yaml', 'mixed-crud.yaml', 'projection.yaml', 'seed-bulk.yaml']);
+    expect(files).toEqual(['cdc-snapshot-under-load.yaml', 'counter-race.yaml', 'duplicate-keys.yaml', 'mixed-crud.yaml', 'projection.yaml', 'seed-bulk.yaml']);
     for (const file of files) {
       const scenario = await loadScenario(`${DIR}${file}`);
       expect(`${scenario.name}.yaml`).toBe(file);
