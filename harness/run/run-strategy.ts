@@ -210,6 +210,12 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       anomalies,
       lag: { state: 'done', value: lagSummary },
     });
+    if (interrupted) {
+      // A partial workload proves nothing either way: say so first, and never let it pass.
+      const line = { check: 'run', outcome: 'unknown' as const, reason: 'interrupted (Ctrl-C) before the workload finished: every figure is partial' };
+      verdict.lines.unshift(line);
+      verdict.reasons.unshift(`${line.outcome}: ${line.check}: ${line.reason}`);
+    }
     const perOpCost: PerOpCost =
       input.skipPerOpCost || interrupted
         ? { state: 'skipped', reason: interrupted ? 'run interrupted' : 'not requested' }
@@ -234,7 +240,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       stats: scalarStats(stats),
       faults: [],
       expect: scenario.expect,
-      verdict: verdict.verdict,
+      verdict: interrupted ? 'fail' : verdict.verdict,
       reasons: verdict.reasons,
       lines: verdict.lines,
       history: historyFile,
