@@ -49,6 +49,13 @@ export interface Strategy {
   write(op: Op): Promise<WriteOutcome>;
   /** Wait, at most `timeoutMs`, until every acknowledged write has reached the index. */
   quiesce(timeoutMs: number): Promise<QuiesceResult>;
+  /**
+   * Optional: after the seed rows are written and before the workload, wait (at most `timeoutMs`)
+   * until the background machinery has caught up with them, so the workload's lag is measured in
+   * steady state rather than during the machinery's start. A strategy whose scenario defers its
+   * machinery returns at once. Absent: nothing to warm up.
+   */
+  warmUp?(timeoutMs: number): Promise<QuiesceResult>;
   /** Finish or undo what a crashed predecessor left in flight; runs after a restart, before writes. */
   recover(): Promise<void>;
   /** The strategy's own figures for results.json (events applied, retries, bytes, ...). */

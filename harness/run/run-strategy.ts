@@ -2,7 +2,8 @@
 //   1. fork the strategy's worker, open its clients, and let it set up its table, index and
 //      background machinery;
 //   2. write the scenario's seed rows through the strategy (not part of the history: the checker
-//      is given them as the starting state);
+//      is given them as the starting state), and let the strategy warm up on them (optional
+//      `warmUp`: its machinery catches up, so lag is measured in steady state);
 //   3. run the phase groups in order, every operation recorded in the history; after a group with
 //      a checkpoint, ask the strategy to quiesce and compare the stores;
 //   4. heal and wait: ask the strategy to quiesce (bounded by the scenario's convergence timeout)
@@ -34,7 +35,7 @@ import { connectSearch } from '../stores/search/connect-search.ts';
 import type { SearchPort } from '../stores/search/search-port.ts';
 import { StrategyWorker } from '../worker/strategy-worker.ts';
 import { Workload } from '../workload/generator.ts';
-import type { StrategyContext } from '../../strategies/contract.ts';
+import type { QuiesceResult, StrategyContext } from '../../strategies/contract.ts';
 import { compareSnapshot, finalStates, waitForConvergence, type SnapshotSources } from './final-read.ts';
 import { LagSampler } from './lag-sampler.ts';
 import type { OpCounts } from './op-executor.ts';
@@ -142,7 +143,9 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         seedRows.slice(i, i + 16).map(({ id, ...values }) => worker.write({ index: 0, phase: 'seed', kind: 'insert', id, values })),
       );
     }
-    log(`${strategy}/${scenario.name}: seeded ${seedRows.length} rows`);
+    const warm = await settle(() => worker.call('warmUp', scenario.expect.convergenceTimeoutMs) as Promise<QuiesceResult | undefined>);
+    const warmDetail = warm.state === 'crashed' ? `warm-up failed: ${warm.error}` : warm.value ? `warm-up ${warm.value.quiet ? 'done' : 'skipped or unfinished'} in ${warm.value.waitedMs} ms` : 'nothing to warm up';
+    log(`${strategy}/${scenario.name}: seeded ${seedRows.length} rows; ${warmDetail}`);
 
     // 3. the workload
     const runStart = monotonicMs();

@@ -26,7 +26,7 @@ function main(): void {
   const strategy: Strategy = strategyFactory(name)();
   process.on('message', (message: CallMessage) => {
     if (message.type !== 'call') return;
-    // An optional method the strategy lacks (startCapture) answers undefined.
+    // An optional method the strategy lacks (startCapture, warmUp) answers undefined.
     const target = strategy as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
     const call = (): Promise<unknown> => (target[message.method] ? target[message.method]!(...message.args) : Promise.resolve(undefined));
     Promise.resolve()

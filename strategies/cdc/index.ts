@@ -73,6 +73,12 @@ class CdcStrategy implements Strategy {
     if (!this.options.startCaptureAt) await this.startCapture();
   }
 
+  /** The seed is captured before the workload starts, unless the scenario defers capture to watch its start under load. */
+  async warmUp(timeoutMs: number): Promise<QuiesceResult> {
+    if (this.options.startCaptureAt && this.captureStartedAt === null) return { quiet: false, waitedMs: 0, detail: 'capture deferred by the scenario (startCaptureAt)' };
+    return this.quiesce(timeoutMs);
+  }
+
   /** Register the source connector (once) and wait until it runs. */
   async startCapture(): Promise<void> {
     if (this.captureStartedAt !== null || (await this.connect.status(this.names.prefix))) return;
