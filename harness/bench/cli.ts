@@ -20,6 +20,7 @@ import { resultsFileSchema, SCHEMA_VERSION, type ResultsFile, type ScenarioResul
 import { ScenarioError } from '../scenario/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { measureBulkIndexRate, measureMysqlInsertRate, type Baselines } from '../run/baselines.ts';
+import { crashedResult } from '../run/crashed-result.ts';
 import { runStrategy } from '../run/run-strategy.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies, routeParams } from './options.ts';
@@ -133,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
     say(`raw rates: ${baselines.mysqlInsert.opsPerSec.toFixed(0)} inserts/s, ${baselines.searchBulkIndex.docsPerSec.toFixed(0)} docs/s bulk-indexed`);
   }
   const results: ScenarioResult[] = [];
+  let reportPath: string | undefined;
   const progress = process.stderr.isTTY
     ? new MultiBar({ format: '{phase} [{bar}] {value}/{total} {rate} ops/s', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
     : undefined;
@@ -142,7 +144,8 @@ async function main(argv: string[]): Promise<number> {
         if (controller.signal.aborted) break;
         say(`${strategy} × ${scenario.name}: running`);
         const started = Date.now();
-        const { result } = await runStrategy({
+        // A pair that crashes is recorded as such and the suite goes on.
+        const result = await runStrategy({
           strategy,
           scenario,
           seed: Number(opts.seed),
@@ -153,7 +156,13 @@ async function main(argv: string[]): Promise<number> {
           keepData: opts.keepData ?? false,
           ...(progress ? { progress } : {}),
           log: (line) => (progress ? progress.log(`${line}\n`) : say(line)),
-        });
+        }).then(
+          (run) => run.result,
+          (error: unknown) => {
+            say(`${strategy} × ${scenario.name}: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            return crashedResult(strategy, scenario, Number(opts.seed), error);
+          },
+        );
         results.push(result);
         say(`${strategy} × ${scenario.name}: ${result.verdict} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
@@ -180,13 +189,18 @@ async function main(argv: string[]): Promise<number> {
     const checked = resultsFileSchema.safeParse(file);
     if (!checked.success) say(`results.json does not match its schema: ${checked.error.message}`);
     writeFileSync(path.join(runDir, 'results.json'), `${JSON.stringify(file, null, 2)}\n`);
+    try {
+      reportPath = writeReport(runDir).path;
+    } catch (error) {
+      say(`the report could not be rendered (re-render with: npm run report -- ${runDir}): ${String(error)}`);
+    }
     if (startedEnv) {
       say('stopping the local environment');
       await envDown({ dir: DEFAULT_ENV_DIR });
     }
   }
   process.stdout.write(`\n${summaryTable(results)}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
-  process.stdout.write(`report: ${writeReport(runDir).path}\n`);
+  if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
   return 0;
 }
 
