@@ -1,5 +1,6 @@
 // Which provider runs: the one asked for, else `external` when CONVERGE_*_URL variables are set,
 // else `docker` when a Docker daemon answers, else `local` (the default here, and CI's).
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.ts';
 import { DockerProvider, dockerAvailable } from './docker/docker-provider.ts';
 import { providerNames, type ProviderName } from './endpoints.ts';
@@ -17,7 +18,7 @@ export function parseProviderName(value: string): ProviderName {
 export async function chooseProviderName(requested: ProviderName | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
   if (requested) return requested;
   if (externalRequested(env)) return 'external';
-  if (process.env.DOCKER_HOST || (await import('node:fs')).existsSync('/var/run/docker.sock')) {
+  if (env.DOCKER_HOST || existsSync('/var/run/docker.sock')) {
     if (await dockerAvailable()) return 'docker';
   }
   return 'local';
