@@ -20,6 +20,12 @@ export interface StrategyContext {
   concurrency: number;
   /** Strategy-specific options from the scenario (`strategies.<name>`), validated by the strategy. */
   options: Record<string, unknown>;
+  /**
+   * This pair's log file (in the run folder), where the worker's stdout and stderr and the
+   * strategy's client logs (kafkajs, …) go; never the console. Strategies may name it in errors.
+   * Absent when no run folder holds the pair (some tests): output goes where the worker's does.
+   */
+  logFile?: string;
 }
 
 /** The row after a write, as MySQL holds it (`id`, `version`, columns), or null when none was affected. */
@@ -58,8 +64,18 @@ export interface Strategy {
   warmUp?(timeoutMs: number): Promise<QuiesceResult>;
   /** Finish or undo what a crashed predecessor left in flight; runs after a restart, before writes. */
   recover(): Promise<void>;
-  /** The strategy's own figures for results.json (events applied, retries, bytes, ...). */
+  /**
+   * The strategy's own figures for results.json (events applied, retries, bytes, ...): numbers and
+   * booleans, a short identifier at most. Configuration belongs in `configuration`.
+   */
   stats(): Promise<Record<string, unknown>>;
+  /**
+   * Optional: the strategy's configuration as it ran, for the report's run context (JSON: effective
+   * configs with secrets redacted, what was changed from the documents given, names of the
+   * connectors, topics, groups and users it created). Asked once, after the workload, before
+   * teardown. Absent: nothing to show beyond the scenario's options.
+   */
+  configuration?(): Promise<Record<string, unknown>>;
   /**
    * Optional: start capturing changes now. A strategy whose options defer its capture
    * (`startCaptureAt: { phase, fraction }`) is called once the phase runner sees that phase that far

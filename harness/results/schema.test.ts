@@ -46,4 +46,12 @@ describe('results.json schema', () => {
     expect(resultsFileSchema.safeParse({ ...file, results: [noLag] }).success).toBe(false);
     expect(resultsFileSchema.safeParse({ ...file, results: [{ ...result, latencyMs: { p50: 1, p95: 1, p99: 1, max: 1 } }] }).success).toBe(false);
   });
+
+  it("accepts a strategy's configuration as any JSON beside its figures, and its worker log's name", () => {
+    const config = { connector: 'cv_x', sourceConfig: { 'database.port': '3306' }, changes: ['a → b'], sinkSettings: { batchSize: 2000, transforms: [{ alias: 'unwrap' }], nothing: null } };
+    const withConfig = { ...result, config, log: 'worker-naive-counter-race.log' };
+    expect(resultsFileSchema.parse({ ...file, results: [withConfig] }).results[0]).toEqual(withConfig);
+    expect(resultsFileSchema.safeParse({ ...file, results: [{ ...result, config: 'connector=cv_x' }] }).success).toBe(false);
+    expect(resultsFileSchema.safeParse({ ...file, results: [{ ...result, stats: { sourceConfig: { 'database.port': '3306' } } }] }).success).toBe(false);
+  });
 });

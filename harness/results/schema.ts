@@ -136,6 +136,8 @@ export const scenarioResultSchema = z.strictObject({
   perOpCost: perOpCostSchema,
   /** What the strategy reports about itself (events relayed, retries, …): informative, never judged. */
   stats: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  /** The strategy's configuration as it ran (any JSON: effective configs, secrets redacted, names it created); absent when it reports none. */
+  config: z.record(z.string(), z.json()).optional(),
   faults: z.array(faultWindowSchema),
   /** The scenario's `expect` block, resolved. */
   expect: z.record(z.string(), z.unknown()),
@@ -145,10 +147,13 @@ export const scenarioResultSchema = z.strictObject({
   lines: z.array(verdictLineSchema),
   /** The history file of this pair, relative to the run folder. */
   history: z.string(),
+  /** The pair's worker log (its output and its clients' logs), relative to the run folder; absent in results written before it existed. */
+  log: z.string().optional(),
   /** Time series for the report's charts; absent in results written before they existed. */
   series: seriesSchema.optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
 
 /** results.json. */
 export const resultsFileSchema = z.strictObject({

@@ -12,7 +12,7 @@
 //      acknowledged write (time to convergence), then check anomalies over the whole history and
 //      the final index, and read the keys the expectations name;
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
-//      stats; tear its machinery down and stop the worker.
+//      stats and configuration; tear its machinery down and stop the worker.
 // Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -27,7 +27,7 @@ import type { Endpoints } from '../env/endpoints.ts';
 import { monotonicMs } from '../history/entry.ts';
 import { readHistory } from '../history/reader.ts';
 import { HistoryWriter } from '../history/writer.ts';
-import type { AnomaliesResult, ConvergenceResult, PerOpCost, ScenarioResult, Series } from '../results/schema.ts';
+import type { AnomaliesResult, ConvergenceResult, JsonValue, PerOpCost, ScenarioResult, Series } from '../results/schema.ts';
 import { phaseGroups } from '../scenario/schedule.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createMysqlPool } from '../stores/mysql.ts';
@@ -224,6 +224,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         ? { state: 'skipped', reason: interrupted ? 'run interrupted' : 'not requested' }
         : await measurePerOpCost(worker, scenario.entity).catch((error: unknown) => ({ state: 'unknown' as const, error: String(error) }));
     const stats: Record<string, unknown> = await worker.stats().catch((error: unknown) => ({ statsError: String(error) }));
+    const config = await worker.configuration().catch((error: unknown) => ({ configurationError: String(error) }));
     await worker.call('teardown').catch((error: unknown) => log(`${strategy}: teardown failed: ${String(error)}`));
     if (lag.skipped > 0) stats.lagSamplesSkipped = lag.skipped;
     if (lag.unresolved > 0) stats.lagSamplesUnresolved = lag.unresolved;
@@ -241,6 +242,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       anomalies: anomaliesResult(anomalies),
       perOpCost,
       stats: scalarStats(stats),
+      ...(config ? { config: JSON.parse(JSON.stringify(config)) as Record<string, JsonValue> } : {}),
       faults: [],
       expect: scenario.expect,
       verdict: interrupted ? 'fail' : verdict.verdict,

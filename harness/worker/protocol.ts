@@ -2,7 +2,7 @@
 // contract method by name with an id; the worker answers with the value or a serialised error
 // that keeps converge's `definite` and `retriable` flags.
 
-export const WORKER_METHODS = ['open', 'setup', 'write', 'quiesce', 'recover', 'stats', 'teardown', 'close', 'startCapture', 'warmUp'] as const;
+export const WORKER_METHODS = ['open', 'setup', 'write', 'quiesce', 'recover', 'stats', 'teardown', 'close', 'startCapture', 'warmUp', 'configuration'] as const;
 export type WorkerMethod = (typeof WORKER_METHODS)[number];
 
 export interface CallMessage {

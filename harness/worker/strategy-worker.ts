@@ -119,6 +119,11 @@ export class StrategyWorker {
     return this.call('stats') as Promise<Record<string, unknown>>;
   }
 
+  /** The strategy's configuration as it ran; undefined when the strategy reports none. */
+  configuration(): Promise<Record<string, unknown> | undefined> {
+    return this.call('configuration') as Promise<Record<string, unknown> | undefined>;
+  }
+
   /** SIGKILL the worker (a crash, as a nemesis causes it); resolves once it is gone. */
   async kill(): Promise<void> {
     const child = this.child;

@@ -183,39 +183,52 @@ class CdcStrategy implements Strategy {
     else if (!this.options.startCaptureAt) await this.startCapture();
   }
 
+  /** Figures only: counts, bytes, statements, milliseconds. What produced them is in `configuration`. */
   async stats(): Promise<Record<string, unknown>> {
     const c = this.sink?.counters;
-    const flavor = this.context.endpoints.mysql.flavor;
-    const counters = await captureCounters(this.pool, flavor, this.names.user).catch(() => null);
+    const counters = await captureCounters(this.pool, this.context.endpoints.mysql.flavor, this.names.user).catch(() => null);
     const withValue = c ? c.eventsReceived - c.tombstonesReceived : 0;
     const perEvent = (bytes: number) => (withValue > 0 ? Math.round(bytes / withValue) : null);
     const logFile = connectLogFile(this.context.endpoints.connect.url);
     const snapshot = logFile ? parseSnapshotLog(readTail(logFile), `${this.context.endpoints.mysql.database}.${this.context.table}`) : null;
-    const mapped = this.mapped ?? mapSourceConfig(this.source, { ...this.targetWithoutSecret() });
     return {
-      connector: this.names.prefix,
-      topic: this.names.dataTopic,
-      consumerGroup: this.names.group,
-      sourceConfig: redact(mapped.config),
-      sourceConfigChanges: mapped.changes,
-      sinkSettings: { ...this.settings, transforms: this.settings.transforms.map((t) => t.alias) },
       ...(c ?? {}),
       bytesPerEventWithSchema: c ? perEvent(c.valueBytesWithSchema) : null,
       bytesPerEventWithoutSchema: c ? perEvent(c.valueBytesWithoutSchema) : null,
       keyBytesPerEvent: c && c.eventsReceived > 0 ? Math.round(c.keyBytes / c.eventsReceived) : null,
-      captureUser: this.names.user,
-      captureStatementsSource: counters?.source ?? 'unavailable',
       captureStatements: counters?.statements ?? null,
       captureSelects: counters?.selects ?? null,
       captureRowsRead: counters?.rowsRead ?? null,
       captureStatementsBySnapshotEnd: this.atSnapshotEnd?.statements ?? null,
       captureStatementsAfterSnapshot: counters && this.atSnapshotEnd ? counters.statements - this.atSnapshotEnd.statements : null,
-      snapshotStatsSource: snapshot ? `Connect log ${logFile}` : 'not found in the Connect log',
       snapshotLockMs: snapshot?.lockMs ?? null,
       snapshotDurationMs: snapshot?.durationMs ?? null,
       snapshotExportMs: snapshot?.exportMs ?? null,
       snapshotRecords: snapshot?.records ?? null,
+    };
+  }
+
+  /** The capture as it ran: names, the effective source config (redacted) and its changes, the sink's settings, where the figures come from. */
+  async configuration(): Promise<Record<string, unknown>> {
+    const counters = await captureCounters(this.pool, this.context.endpoints.mysql.flavor, this.names.user).catch(() => null);
+    const connectLog = connectLogFile(this.context.endpoints.connect.url);
+    const mapped = this.mapped ?? mapSourceConfig(this.source, { ...this.targetWithoutSecret() });
+    return {
+      connector: this.names.prefix,
+      topic: this.names.dataTopic,
+      deadLetterTopic: this.names.deadLetterTopic,
+      consumerGroup: this.names.group,
+      captureUser: this.names.user,
       captureStartedAt: this.captureStartedAt === null ? null : new Date(this.captureStartedAt).toISOString(),
+      sourceDocument: this.options.source ?? SEED_SOURCE_FILE,
+      sinkDocument: this.options.sink ?? SEED_SINK_FILE,
+      sourceConfig: redact(mapped.config),
+      sourceConfigChanges: mapped.changes,
+      sinkSettings: this.settings,
+      figuresFrom: {
+        captureStatements: counters?.source ?? 'unavailable',
+        snapshot: connectLog ? `Debezium's lines in the Connect log ${connectLog}` : 'no Connect log reachable',
+      },
     };
   }
 
