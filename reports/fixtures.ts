@@ -1,6 +1,7 @@
 // converge report tests: results.json fixtures — a pair that passed with every figure measured, a
-// run around it, and series of any length (to render a 100,000-operation run without services).
-import type { ResultsFile, ScenarioResult, Series } from '../harness/results/schema.ts';
+// run around it, series of any length (to render a 100,000-operation run without services), and
+// the configuration and stats of a real cdc run (as written before configs left the stats).
+import type { JsonValue, ResultsFile, ScenarioResult, Series } from '../harness/results/schema.ts';
 
 /** Per-second series of a run of `ops` operations at `rate` ops/s, with a lag sample every `lagEvery` ops. */
 export function seriesFixture(ops: number, rate = 1000, lagEvery = 50): Series {
@@ -79,5 +80,133 @@ export function runFixture(results: ScenarioResult[], over: Partial<ResultsFile>
       scenarios: names.map((name) => ({ name, file: `scenarios/${name}.yaml`, description: `the ${name} scenario`, params: {}, text: `name: ${name}\n` })),
     },
     ...over,
+  };
+}
+
+const CDC_PREFIX = 'cv_2026-11-27_20-38-25_counter_race_cdc_54d44b';
+
+/** The configuration a real cdc × counter-race run reported (strategies/cdc: `configuration()`). */
+export function cdcConfigFixture(): Record<string, JsonValue> {
+  return {
+    connector: CDC_PREFIX,
+    topic: `${CDC_PREFIX}.converge.counter_race_cdc_54d44b`,
+    deadLetterTopic: `${CDC_PREFIX}.dlq`,
+    consumerGroup: `connect-es_sink_connector-${CDC_PREFIX}`,
+    captureUser: 'cvcdc_7624d85355',
+    captureStartedAt: '2026-11-27T20:38:34.380Z',
+    sourceDocument: 'strategies/cdc/connectors/seed-source.json',
+    sinkDocument: 'strategies/cdc/connectors/seed-sink.json',
+    sourceConfig: {
+      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+      'tasks.max': '1',
+      'database.hostname': '127.0.0.1',
+      'database.port': '34441',
+      'database.user': 'cvcdc_7624d85355',
+      'database.password': '********',
+      'database.allowPublicKeyRetrieval': 'true',
+      'database.server.id': '982226163',
+      'database.include.list': 'converge',
+      'table.include.list': 'converge.counter_race_cdc_54d44b',
+      'schema.history.internal.kafka.bootstrap.servers': '127.0.0.1:34003',
+      'schema.history.internal.kafka.topic': `${CDC_PREFIX}.schema-history`,
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'time.precision.mode': 'connect',
+      'database.connectionTimeZone': 'Asia/Seoul',
+      'topic.prefix': CDC_PREFIX,
+      'heartbeat.interval.ms': '1000',
+    },
+    sourceConfigChanges: [
+      'database.history.kafka.bootstrap.servers → schema.history.internal.kafka.bootstrap.servers',
+      'database.history.kafka.topic → schema.history.internal.kafka.topic',
+      'database.server.name (sink) → topic.prefix',
+      'connector.class: io.debezium.connector.mysql.MySqlConnector → io.debezium.connector.mariadb.MariaDbConnector (the mariadb connector)',
+      'database.hostname: my-mysql → 127.0.0.1 (this environment)',
+      'database.port: 3306 → 34441 (this environment)',
+      "database.user: root → cvcdc_7624d85355 (the capture's own user, so its statements can be counted)",
+      "database.password: ******** → ******** (the capture's own user)",
+      'database.server.id: 12000 → 982226163 (unique among the replicas of this server)',
+      `topic.prefix: (unset) → ${CDC_PREFIX} (per-run topic prefix)`,
+      'database.include.list: community → converge (this environment)',
+      "table.include.list: community.communities → converge.counter_race_cdc_54d44b (this run's table)",
+      'schema.history.internal.kafka.bootstrap.servers: localhost:9092 → 127.0.0.1:34003 (this environment)',
+      `schema.history.internal.kafka.topic: schema-changes.mysql.sink → ${CDC_PREFIX}.schema-history (per-run history topic)`,
+      'heartbeat.interval.ms: (unset) → 1000 (offsets follow the binlog while the table is quiet (quiesce))',
+    ],
+    sinkSettings: {
+      name: 'es_sink_connector',
+      keyIgnore: false,
+      writeMethod: 'upsert',
+      nullValues: 'delete',
+      batchSize: 2000,
+      maxInFlight: 5,
+      maxRetries: 5,
+      retryBackoffMs: 100,
+      flushTimeoutMs: 180_000,
+      keySchemas: true,
+      valueSchemas: true,
+      dropInvalid: false,
+      deadLetterName: 'dlq',
+      transforms: [
+        { alias: 'extractKey', kind: 'extract-field', on: 'key', field: 'id' },
+        { alias: 'unwrap', kind: 'unwrap', dropTombstones: false, deletes: 'drop' },
+      ],
+      inert: [
+        'tasks.max: one sink consumer per run; Debezium writes one partition',
+        'type.name: mapping types are gone from Elasticsearch 7+ and OpenSearch',
+        'connection.url: the environment’s search engine is used',
+        'topics: the sink reads this run’s change topic',
+      ],
+    },
+    figuresFrom: { captureStatements: 'information_schema.USER_STATISTICS', snapshot: "Debezium's lines in the Connect log /work/main/.converge/env/connect/connect.log" },
+  };
+}
+
+/** The cdc run's figures (stats as cdc reports them now: numbers only). */
+export function cdcStatsFixture(): Record<string, number> {
+  return {
+    eventsReceived: 378,
+    tombstonesReceived: 0,
+    snapshotEvents: 0,
+    applied: 370,
+    rejectedStale: 0,
+    deadLettered: 0,
+    bulkRequests: 28,
+    bulkRetries: 0,
+    consumerCrashes: 0,
+    keyBytes: 84_582,
+    valueBytesWithSchema: 1_192_055,
+    valueBytesWithoutSchema: 243_275,
+    bytesPerEventWithSchema: 3154,
+    bytesPerEventWithoutSchema: 644,
+    keyBytesPerEvent: 224,
+    captureStatements: 25,
+    captureSelects: 6,
+    captureStatementsBySnapshotEnd: 25,
+    snapshotLockMs: 914,
+    snapshotDurationMs: 1017,
+  };
+}
+
+/**
+ * The same run's stats as results.json held them before configs left the stats: the configuration
+ * flattened into strings (one of them ~1,300 characters) beside the figures. Old run folders, and
+ * any strategy that still reports strings, look like this.
+ */
+export function legacyCdcStatsFixture(): Record<string, number | string> {
+  const config = cdcConfigFixture();
+  const sink = config.sinkSettings as Record<string, JsonValue> & { transforms: { alias: string }[] };
+  return {
+    connector: CDC_PREFIX,
+    topic: config.topic as string,
+    consumerGroup: config.consumerGroup as string,
+    sourceConfig: JSON.stringify(config.sourceConfig),
+    sourceConfigChanges: JSON.stringify(config.sourceConfigChanges),
+    sinkSettings: JSON.stringify({ ...sink, transforms: sink.transforms.map((t) => t.alias) }),
+    ...cdcStatsFixture(),
+    captureUser: 'cvcdc_7624d85355',
+    captureStatementsSource: 'information_schema.USER_STATISTICS',
+    snapshotStatsSource: 'Connect log /work/main/.converge/env/connect/connect.log',
+    captureStartedAt: '2026-11-27T20:38:34.380Z',
   };
 }

@@ -78,4 +78,16 @@ describe('figures that may not exist', () => {
     expect(f.statFigure(false).text).toBe('no');
     expect(f.statFigure(1234.567).text).toBe('1,234.57');
   });
+
+  it('cuts a long stat string to the cell limit with an ellipsis and keeps the whole text in the tooltip', () => {
+    const config = JSON.stringify({ 'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector', 'database.hostname': '127.0.0.1' });
+    const cut = f.statFigure(config);
+    expect(Array.from(cut.text)).toHaveLength(f.CELL_TEXT_LIMIT);
+    expect(cut.text).toBe(`${config.slice(0, f.CELL_TEXT_LIMIT - 1)}…`);
+    expect(cut.note).toBe(config);
+    expect(cut.prose).toBe(true);
+    expect(f.statFigure('cvcdc_7624d85355')).toEqual({ text: 'cvcdc_7624d85355', state: 'value', prose: true });
+    // never cut inside a character made of two UTF-16 units
+    expect(f.textFigure('😀'.repeat(40)).text).toBe(`${'😀'.repeat(f.CELL_TEXT_LIMIT - 1)}…`);
+  });
 });

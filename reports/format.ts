@@ -10,6 +10,18 @@ export interface Figure {
   state: FigureState;
   /** Why a figure is missing or what it means in full (the cell's title). */
   note?: string;
+  /** Free text (an identifier, a task), which may wrap in a narrow column; a number never does. */
+  prose?: true;
+}
+
+/** The longest text a table cell shows, in characters; longer text is cut, whole in the tooltip. */
+export const CELL_TEXT_LIMIT = 32;
+
+/** Free text for a cell: cut at CELL_TEXT_LIMIT with an ellipsis, the whole of it in the note. */
+export function textFigure(text: string): Figure {
+  const chars = Array.from(text);
+  if (chars.length <= CELL_TEXT_LIMIT) return { text, state: 'value', prose: true };
+  return { text: `${chars.slice(0, CELL_TEXT_LIMIT - 1).join('')}…`, state: 'value', note: text, prose: true };
 }
 
 const value = (text: string, note?: string): Figure => (note === undefined ? { text, state: 'value' } : { text, state: 'value', note });
@@ -98,10 +110,10 @@ export function perOpCostFigure(cost: PerOpCost, key: 'meanMs' | 'p99Ms' | 'opsP
   return value(key === 'opsPerSec' ? `${formatNumber(cost[key], 0)} /s` : formatMs(cost[key]), note);
 }
 
-/** A strategy's own figure; a strategy that does not report it says so. */
+/** A strategy's own figure; a strategy that does not report it says so. A long string is cut (configs belong in the run context). */
 export function statFigure(stat: number | string | boolean | undefined): Figure {
   if (stat === undefined) return { text: 'not reported', state: 'none' };
   if (typeof stat === 'number') return value(formatNumber(stat, 2));
   if (typeof stat === 'boolean') return value(stat ? 'yes' : 'no');
-  return value(stat);
+  return textFigure(stat);
 }

@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadAssets } from './assets.ts';
 import type { ChartSpec } from './chart-data.ts';
-import { resultFixture, runFixture, seriesFixture } from './fixtures.ts';
+import { cdcConfigFixture, legacyCdcStatsFixture, resultFixture, runFixture, seriesFixture } from './fixtures.ts';
+import { escapeHtml } from './escape.ts';
+import { CELL_TEXT_LIMIT } from './format.ts';
 import { renderReport } from './render-report.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -84,6 +86,38 @@ describe('renderReport', () => {
     expect(row('mean')).toEqual(['skipped', 'skipped']);
     expect(page).toContain('<td class="fig none" title="no write was sampled">none</td>');
     expect(page).toContain('convergence unknown (the check crashed)');
+  });
+
+  it('keeps the comparison table to figures: a long stat string is cut in its cell, whole only in the tooltip', () => {
+    const stats = legacyCdcStatsFixture();
+    const page = render(runFixture([resultFixture(), resultFixture({ strategy: 'cdc', stats })]));
+    const table = /<table class="compare">[\s\S]*?<\/table>/.exec(page)![0];
+    const cellTexts = [...table.matchAll(/<td [^>]*>([^<]*)<\/td>/g)].map((m) => m[1]!.replace(/&[a-z#0-9]+;/g, '&'));
+    expect(cellTexts.length).toBeGreaterThan(40);
+    for (const text of cellTexts) expect(Array.from(text).length, text).toBeLessThanOrEqual(CELL_TEXT_LIMIT);
+    const sourceConfig = String(stats.sourceConfig);
+    expect(sourceConfig.length).toBeGreaterThan(500);
+    const cut = `${sourceConfig.slice(0, CELL_TEXT_LIMIT - 1)}…`;
+    expect(table).toContain(`<th scope="row">sourceConfig</th><td class="fig none">not reported</td><td class="fig value prose" title="${escapeHtml(sourceConfig)}">${escapeHtml(cut)}</td>`);
+  });
+
+  it("shows each strategy's configuration in the run context, collapsed, as key/value tables, escaped, linked from the table", () => {
+    const config = { ...cdcConfigFixture(), [HOSTILE]: { note: HOSTILE, list: [HOSTILE, 1, true, null] } };
+    const page = render(runFixture([resultFixture(), resultFixture({ strategy: 'cdc', config })]));
+    const own = written(page);
+    expect(own).not.toContain('<img');
+    const context = own.slice(own.indexOf('<section id="context">'));
+    expect(context).toContain('<details class="config" id="scenario-0-config-1"><summary>cdc</summary><table class="config">');
+    expect(context).not.toMatch(/<details class="config"[^>]* open/);
+    expect(context).toContain('<tr><th scope="row">database.hostname</th><td>127.0.0.1</td></tr>');
+    expect(context).toContain('<tr><th scope="row">sourceConfigChanges</th><td><ol class="config"><li>database.history.kafka.bootstrap.servers → schema.history.internal.kafka.bootstrap.servers</li>');
+    expect(context).toContain('<tr><th scope="row">transforms</th><td><ol class="config"><li><table class="config"><tbody><tr><th scope="row">alias</th><td>extractKey</td></tr>');
+    expect(context).toContain('<th scope="row">&lt;img src=x onerror=alert(1)&gt;</th><td><table class="config"><tbody><tr><th scope="row">note</th><td>&lt;img src=x onerror=alert(1)&gt;</td></tr>');
+    expect(context).toContain('<li>&lt;img src=x onerror=alert(1)&gt;</li><li>1</li><li>true</li><li><span class="none">null</span></li>');
+    // naive reports no configuration: no block for it, and the table links to cdc's alone
+    expect(context.match(/<details class="config"/g)).toHaveLength(1);
+    expect(own).toContain('<p class="config-links">Configuration as used, in the run context: <a href="#scenario-0-config-1">cdc</a></p>');
+    expect(written(render(runFixture([resultFixture()])))).not.toContain('config-links');
   });
 
   it('allows exactly its two inline scripts by hash and nothing from elsewhere', () => {

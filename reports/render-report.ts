@@ -15,6 +15,7 @@ import { runLayout, type RunLayout } from './run-layout.ts';
 import { comparisonTable, verdictLines } from './sections/comparison-table.ts';
 import { runContext } from './sections/run-context.ts';
 import { problemsBanner, runProblems } from './sections/run-problems.ts';
+import { configLinks } from './sections/strategy-config.ts';
 import { verdictMatrix } from './sections/verdict-matrix.ts';
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -46,7 +47,7 @@ function scenarioSection(layout: RunLayout, scenario: string, index: number, col
     ${info ? html`<p>${info.description}</p>` : ''}
     ${results.length === 0
       ? html`<p class="problem">No strategy ran this scenario.</p>`
-      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}</div><div class="charts">${faultLegend(results)}${charts.map(chartBox)}</div></div>${verdictLines(results)}`}
+      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}${configLinks(layout, scenario)}</div><div class="charts">${faultLegend(results)}${charts.map(chartBox)}</div></div>${verdictLines(results)}`}
   </section>`;
 }
 

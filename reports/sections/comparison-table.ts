@@ -85,7 +85,7 @@ export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
     [
       'Per-op cost (tinybench)',
       [
-        ['task', (r) => (r.perOpCost.state === 'measured' ? { text: r.perOpCost.task, state: 'value' } : f.perOpCostFigure(r.perOpCost, 'meanMs'))],
+        ['task', (r) => (r.perOpCost.state === 'measured' ? f.textFigure(r.perOpCost.task) : f.perOpCostFigure(r.perOpCost, 'meanMs'))],
         ['mean', (r) => f.perOpCostFigure(r.perOpCost, 'meanMs')],
         ['p99', (r) => f.perOpCostFigure(r.perOpCost, 'p99Ms')],
         ['rate', (r) => f.perOpCostFigure(r.perOpCost, 'opsPerSec')],

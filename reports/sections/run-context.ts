@@ -1,9 +1,11 @@
 // converge report: where and how the run happened — provider, engines, machine, converge version
-// and commit, start and duration, raw service rates — and each scenario's params and YAML text.
+// and commit, start and duration, raw service rates — and each scenario's params, YAML text and
+// its strategies' configuration as used.
 import type { ResultsFile } from '../../harness/results/schema.ts';
 import { formatBytes, formatMs, formatNumber } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { RunLayout } from '../run-layout.ts';
+import { strategyConfigs } from './strategy-config.ts';
 
 type Param = number | string | boolean;
 
@@ -50,12 +52,13 @@ export function runContext(file: ResultsFile, layout: RunLayout): SafeHtml {
   const scenarios = layout.scenarios.map((name) => {
     const info = layout.info(name);
     const used = layout.resultsOf(name)[0]?.params;
-    if (!info) return html`<article class="scenario-context"><h3>${name}</h3>${used ? paramsTable(used) : ''}<p class="none">scenario text not recorded</p></article>`;
+    if (!info) return html`<article class="scenario-context"><h3>${name}</h3>${used ? paramsTable(used) : ''}<p class="none">scenario text not recorded</p>${strategyConfigs(layout, name)}</article>`;
     return html`<article class="scenario-context">
       <h3>${name} <small>${info.file}</small></h3>
       <p>${info.description}</p>
       <h4>params as used</h4>${paramsTable(used ?? info.params)}
       <details><summary>scenario YAML</summary><pre>${info.text}</pre></details>
+      ${strategyConfigs(layout, name)}
     </article>`;
   });
   return html`${run}${scenarios}`;

@@ -3,7 +3,9 @@
 // Debian's chromium — no console error, no request but the page itself, no dialog or injected
 // element, one matrix cell per strategy × scenario, every chart drawn with its data; and the same
 // run marked interrupted, with a crashed check, a pair missing and a fault window, still renders,
-// says so, and shades the fault on the time charts.
+// says so, and shades the fault on the time charts; and with cdc's long configs and stats beside
+// it, every strategy's column fits on a 1,400 px screen while the configs sit, collapsed, in the
+// run context.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import { REPO_ROOT } from '../../harness/env/state.ts';
 import { resultsFileSchema, type ResultsFile } from '../../harness/results/schema.ts';
 import { runStrategy } from '../../harness/run/run-strategy.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
+import { cdcConfigFixture, cdcStatsFixture, legacyCdcStatsFixture } from '../../reports/fixtures.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -75,9 +78,10 @@ interface Visit {
   page: Awaited<ReturnType<Browser['context']['newPage']>>;
 }
 
-async function visit(browser: Browser, file: string): Promise<Visit> {
+async function visit(browser: Browser, file: string, viewport?: { width: number; height: number }): Promise<Visit> {
   const visit: Visit = { requests: [], consoleErrors: [], dialogs: [], page: await browser.context.newPage() };
   const { page } = visit;
+  if (viewport) await page.setViewportSize(viewport);
   page.on('request', (request) => visit.requests.push(request.url()));
   page.on('console', (message) => {
     if (message.type() === 'error') visit.consoleErrors.push(message.text());
@@ -127,6 +131,45 @@ function drawnPixels(v: Visit) {
       }
       return { id: chart.id, pixels: count, bandPixels: band };
     });
+  });
+}
+
+/** The little of the DOM the layout check uses. */
+interface Box {
+  left: number;
+  right: number;
+}
+interface PageElement {
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  getBoundingClientRect(): Box;
+  closest(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+}
+
+/**
+ * Per comparison table: its strategy headers, and every header or cell that reaches outside the
+ * visible part of its column (its scrolling container, clipped to the viewport); and whether the
+ * page itself or any table's column scrolls sideways.
+ */
+function horizontalFit(v: Visit) {
+  return v.page.evaluate(() => {
+    const document = (globalThis as unknown as { document: PageElement & { documentElement: PageElement } }).document;
+    const root = document.documentElement;
+    const tables = Array.from(document.querySelectorAll('table.compare')).map((table) => {
+      const column = table.closest('.figures')!;
+      const visible = { left: Math.max(0, column.getBoundingClientRect().left), right: Math.min(root.clientWidth, column.getBoundingClientRect().right) };
+      const outside = Array.from(table.querySelectorAll('th, td'))
+        .filter((cell) => cell.getBoundingClientRect().left < visible.left - 1 || cell.getBoundingClientRect().right > visible.right + 1)
+        .map((cell) => `${(cell.textContent ?? '').slice(0, 40)} [${Math.round(cell.getBoundingClientRect().left)}, ${Math.round(cell.getBoundingClientRect().right)}] outside [${Math.round(visible.left)}, ${Math.round(visible.right)}]`);
+      return {
+        strategies: Array.from(table.querySelectorAll('thead th[scope=col]')).map((th) => th.textContent),
+        outside,
+        columnScrolls: column.scrollWidth > column.clientWidth,
+      };
+    });
+    return { tables, pageScrolls: root.scrollWidth > root.clientWidth };
   });
 }
 
@@ -206,5 +249,45 @@ describe('the HTML report in chromium', () => {
     const shaded = charts.filter((chart) => chart.bandPixels > BAND_PIXELS).map((chart) => chart.id);
     expect(shaded).toEqual(['c0-throughput', 'c0-latency', 'c0-lag', 'c0-divergence'].filter((id) => charts.some((chart) => chart.id === id)));
     expect(shaded.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("fits every strategy's column at 1,400 px beside cdc's long stats, and shows its configs collapsed in the run context", async () => {
+    const wideDir = path.join(workDir, 'wide');
+    mkdirSync(wideDir);
+    const config = { ...cdcConfigFixture(), note: HOSTILE };
+    // Beside each real naive result: cdc's stats as results.json held them before configs left
+    // them (one string ~1,300 characters long), and a second cdc-like column with figures only.
+    const wide: ResultsFile = {
+      ...run,
+      results: run.results.flatMap((r) => [r, { ...r, strategy: 'cdc', stats: legacyCdcStatsFixture(), config }, { ...r, strategy: 'cdc-figures-only', stats: cdcStatsFixture(), config }]),
+    };
+    writeFileSync(path.join(wideDir, 'results.json'), JSON.stringify(wide));
+    const v = await visit(browser, report(wideDir), { width: 1400, height: 900 });
+    expect(v.consoleErrors).toEqual([]);
+    expect(v.dialogs).toEqual([]);
+    expect(await v.page.locator('img').count()).toBe(0);
+
+    const fit = await horizontalFit(v);
+    expect(fit.tables).toHaveLength(2);
+    for (const table of fit.tables) {
+      expect(table.strategies).toEqual(['naive', 'cdc', 'cdc-figures-only']);
+      expect(table.outside).toEqual([]);
+      expect(table.columnScrolls).toBe(false);
+    }
+    expect(fit.pageScrolls).toBe(false);
+    // a cut cell says the rest on hover
+    const tooltips = await v.page.locator('table.compare td.prose[title]').evaluateAll((cells) => cells.map((cell) => (cell as unknown as { title: string }).title));
+    expect(tooltips).toContain(legacyCdcStatsFixture().sourceConfig);
+
+    // the configs: one collapsed block per cdc-like pair, readable once opened, still no sideways scroll
+    const blocks = v.page.locator('#context details.config');
+    expect(await blocks.count()).toBe(2 * 2);
+    for (let i = 0; i < 4; i++) expect(await blocks.nth(i).getAttribute('open')).toBeNull();
+    expect(await v.page.locator('#context table.config').first().isVisible()).toBe(false);
+    await v.page.locator('#context details.config summary').first().click();
+    expect(await v.page.locator('#context details.config').first().locator('th', { hasText: 'sourceConfigChanges' }).isVisible()).toBe(true);
+    await v.page.locator('#context details.config summary').nth(1).click();
+    expect((await horizontalFit(v)).pageScrolls).toBe(false);
+    expect(await v.page.locator('img').count()).toBe(0);
   });
 });
