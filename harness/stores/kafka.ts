@@ -1,11 +1,14 @@
-// The Kafka store: a kafkajs client for an endpoint, with kafkajs's own logs routed to stderr at
-// WARN, and helpers for the admin questions converge asks (end offsets, a group's lag).
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+// The Kafka store: a kafkajs client for an endpoint, with kafkajs's own logs written to a log file
+// (kafka-log.ts: a pair's worker log, else the harness's), never the console; and helpers for the
+// admin questions converge asks (end offsets, a group's lag).
+import { Kafka, type Admin } from 'kafkajs';
 import type { KafkaEndpoint } from '../env/endpoints.ts';
+import { DEFAULT_KAFKA_LOG, fileLogCreator, KAFKA_LOG_LEVEL } from './kafka-log.ts';
 
-export function createKafka(endpoint: KafkaEndpoint, clientId = 'converge'): Kafka {
+/** A client of `endpoint`; its logs go to `logFile` as JSON lines (default: DEFAULT_KAFKA_LOG). */
+export function createKafka(endpoint: KafkaEndpoint, clientId = 'converge', logFile = DEFAULT_KAFKA_LOG): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  return new Kafka({ clientId, brokers: endpoint.brokers, logLevel: logLevel.ERROR, connectionTimeout: 5000, requestTimeout: 30_000 });
+  return new Kafka({ clientId, brokers: endpoint.brokers, logLevel: KAFKA_LOG_LEVEL, logCreator: fileLogCreator(logFile), connectionTimeout: 5000, requestTimeout: 30_000 });
 }
 
 /** Sum over partitions of (end offset − committed offset) for a group on a topic. */

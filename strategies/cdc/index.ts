@@ -56,7 +56,7 @@ class CdcStrategy implements Strategy {
     this.names = captureNames(context.runId, db.database, context.table, this.settings.name, this.settings.deadLetterName);
     this.pool = createMysqlPool(db, { connectionLimit: Math.max(2, context.concurrency + 2) });
     this.search = await connectSearch(context.endpoints.search.url);
-    this.kafka = createKafka(context.endpoints.kafka, `converge-cdc-${context.table}`);
+    this.kafka = createKafka(context.endpoints.kafka, `converge-cdc-${context.table}`, context.logFile);
     this.admin = this.kafka.admin();
     await this.admin.connect();
     this.connect = new ConnectClient(context.endpoints.connect.url);
