@@ -71,6 +71,8 @@ describe('renderReport', () => {
     expect(page).toContain('results[1] (cdc × counter-race) does not match the schema');
     expect(page).toMatch(/<div class="reason">converged: 3 rows missing from the index<\/div>/);
     expect(render(runFixture([resultFixture()]))).not.toContain('What went wrong');
+    const logged = render(runFixture([{ ...failed, log: 'worker-naive-counter-race.log' }]));
+    expect(logged).toContain('naive × counter-race failed: fail converged: 3 rows missing from the index (worker log: worker-naive-counter-race.log)');
   });
 
   it('shows unmeasured and crashed figures in words, never as 0', () => {

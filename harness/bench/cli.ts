@@ -8,7 +8,7 @@
 // Ctrl-C stops taking new operations, finishes the pairs' checks, writes the partial results and
 // stops what it started; a second Ctrl-C exits at once after stopping the services.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -22,6 +22,7 @@ import { loadScenario } from '../scenario/load.ts';
 import { measureBulkIndexRate, measureMysqlInsertRate, type Baselines } from '../run/baselines.ts';
 import { crashedResult } from '../run/crashed-result.ts';
 import { runStrategy } from '../run/run-strategy.ts';
+import { workerLogName } from '../run/worker-log.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies, routeParams } from './options.ts';
 import { summaryTable } from './summary-table.ts';
@@ -144,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
         if (controller.signal.aborted) break;
         say(`${strategy} × ${scenario.name}: running`);
         const started = Date.now();
+        const workerLog = path.join(runDir, workerLogName(strategy, scenario.name));
         // A pair that crashes is recorded as such and the suite goes on.
         const result = await runStrategy({
           strategy,
@@ -160,11 +162,13 @@ async function main(argv: string[]): Promise<number> {
           (run) => run.result,
           (error: unknown) => {
             say(`${strategy} × ${scenario.name}: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            return crashedResult(strategy, scenario, Number(opts.seed), error);
+            const crashed = crashedResult(strategy, scenario, Number(opts.seed), error);
+            return existsSync(workerLog) ? { ...crashed, log: workerLogName(strategy, scenario.name) } : crashed;
           },
         );
         results.push(result);
-        say(`${strategy} × ${scenario.name}: ${result.verdict} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const seeLog = result.verdict === 'fail' && existsSync(workerLog) ? `; worker log: ${workerLog}` : '';
+        say(`${strategy} × ${scenario.name}: ${result.verdict} in ${((Date.now() - started) / 1000).toFixed(1)} s${seeLog}`);
       }
     }
   } finally {

@@ -1,6 +1,6 @@
 // One strategy through one scenario, start to verdict. The run lifecycle, in order:
-//   1. fork the strategy's worker, open its clients, and let it set up its table, index and
-//      background machinery;
+//   1. fork the strategy's worker (its output and client logs to the pair's log file in the run
+//      folder), open its clients, and let it set up its table, index and background machinery;
 //   2. write the scenario's seed rows through the strategy (not part of the history: the checker
 //      is given them as the starting state), and let the strategy warm up on them (optional
 //      `warmUp`: its machinery catches up, so lag is measured in steady state);
@@ -42,6 +42,7 @@ import type { OpCounts } from './op-executor.ts';
 import { runPhaseGroup } from './phase-group-runner.ts';
 import { measurePerOpCost } from './per-op-cost.ts';
 import { Timeline } from './timeline.ts';
+import { workerLogName } from './worker-log.ts';
 
 export interface StrategyRunInput {
   strategy: string;
@@ -123,6 +124,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     index: names.index,
     concurrency,
     options: scenario.strategies?.[strategy as keyof NonNullable<Scenario['strategies']>] ?? {},
+    logFile: path.join(input.runDir, workerLogName(strategy, scenario.name)),
   };
   const historyFile = `history-${strategy}-${scenario.name}.jsonl`;
   const worker = new StrategyWorker(strategy, context);
@@ -249,6 +251,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       reasons: verdict.reasons,
       lines: verdict.lines,
       history: historyFile,
+      log: workerLogName(strategy, scenario.name),
       series: {
         timeline: timeline.series(),
         lag: thin(lag.points, 3000),

@@ -1,7 +1,11 @@
 // The harness's side of a strategy's worker process: fork it, call the contract over IPC, and
 // kill or restart it (a nemesis SIGKILLs it mid-flight). Calls in flight when the process dies
-// fail with a WorkerCrashedError, whose outcome is unknown.
+// fail with a WorkerCrashedError, whose outcome is unknown. The worker's stdout and stderr go to
+// the pair's log file (`context.logFile`, appended across restarts), never the console; errors
+// about the process name that file.
 import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConvergeError } from '../errors.ts';
 import type { StrategyContext, QuiesceResult, WriteOutcome } from '../../strategies/contract.ts';
@@ -13,9 +17,12 @@ const hasExited = (child: ChildProcess) => child.exitCode !== null || child.sign
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
+/** Where to look for what the worker printed, said after an error about it. */
+const seeLog = (logFile: string | undefined) => (logFile ? `; its output is in ${logFile}` : '');
+
 export class WorkerCrashedError extends ConvergeError {
-  constructor(strategy: string, detail: string) {
-    super(`the ${strategy} worker process died (${detail}) with the call in flight`, { definite: false, retriable: false });
+  constructor(strategy: string, detail: string, logFile?: string) {
+    super(`the ${strategy} worker process died (${detail}) with the call in flight${seeLog(logFile)}`, { definite: false, retriable: false });
   }
 }
 
@@ -57,13 +64,30 @@ export class StrategyWorker {
     return this.child?.pid;
   }
 
-  /** Fork the worker and open the strategy's clients in it. */
+  /** The file the worker's output goes to; undefined: it shares the harness's stdout and stderr. */
+  get logFile(): string | undefined {
+    return this.context.logFile;
+  }
+
+  /** Fork the worker (its output appended to the log file) and open the strategy's clients in it. */
   async start(): Promise<void> {
-    const child = fork(WORKER_ENTRY, [this.strategy], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
+    const logFile = this.context.logFile;
+    let output: number | 'inherit' = 'inherit';
+    if (logFile) {
+      mkdirSync(path.dirname(logFile), { recursive: true });
+      output = openSync(logFile, 'a');
+    }
+    let child: ChildProcess;
+    try {
+      child = fork(WORKER_ENTRY, [this.strategy], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', output, output, 'ipc'],
+        serialization: 'advanced',
+      });
+    } finally {
+      // the child holds its own copy of the descriptor
+      if (typeof output === 'number') closeSync(output);
+    }
     this.child = child;
     this.starts++;
     await new Promise<void>((resolve, reject) => {
@@ -73,7 +97,7 @@ export class StrategyWorker {
           resolve();
         }
       };
-      const onExit = (code: number | null) => reject(new ConvergeError(`the ${this.strategy} worker exited during start (code ${code})`));
+      const onExit = (code: number | null) => reject(new ConvergeError(`the ${this.strategy} worker exited during start (code ${code})${seeLog(logFile)}`));
       child.once('exit', onExit);
       child.on('message', onMessage);
     });
@@ -87,7 +111,7 @@ export class StrategyWorker {
     });
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
-      const error = new WorkerCrashedError(this.strategy, signal ? `signal ${signal}` : `exit code ${code}`);
+      const error = new WorkerCrashedError(this.strategy, signal ? `signal ${signal}` : `exit code ${code}`, logFile);
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     });
@@ -96,13 +120,13 @@ export class StrategyWorker {
 
   call(method: WorkerMethod, ...args: unknown[]): Promise<unknown> {
     const child = this.child;
-    if (!child?.connected) return Promise.reject(new WorkerCrashedError(this.strategy, 'not running'));
+    if (!child?.connected) return Promise.reject(new WorkerCrashedError(this.strategy, 'not running', this.context.logFile));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const message: CallMessage = { type: 'call', id, method, args };
       child.send(message, (error) => {
-        if (error && this.pending.delete(id)) reject(new WorkerCrashedError(this.strategy, `send failed: ${error.message}`));
+        if (error && this.pending.delete(id)) reject(new WorkerCrashedError(this.strategy, `send failed: ${error.message}`, this.context.logFile));
       });
     });
   }

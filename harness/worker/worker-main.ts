@@ -1,7 +1,9 @@
 // The entry of a strategy's worker process: builds the strategy named in argv from the registry,
 // then serves contract calls from the harness over IPC, many at once (writes run concurrently).
 // A ConvergeError keeps its `definite` flag; any other error may have struck after a store was
-// touched, so its outcome is reported as unknown.
+// touched, so its outcome is reported as unknown. Its stdout and stderr are the pair's log file:
+// it says when it starts and which calls other than writes failed (a write's failure is an
+// outcome the history records).
 import { ConvergeError } from '../errors.ts';
 import { strategyFactory } from '../../strategies/index.ts';
 import type { Strategy } from '../../strategies/contract.ts';
@@ -33,13 +35,18 @@ function main(): void {
       .then(call)
       .then(
         (value) => send({ type: 'result', id: message.id, ok: true, value }),
-        (error: unknown) => send({ type: 'result', id: message.id, ok: false, error: serialize(error) }),
+        (error: unknown) => {
+          const serialized = serialize(error);
+          if (message.method !== 'write') process.stderr.write(`${new Date().toISOString()} ${name}.${message.method} failed: ${serialized.name}: ${serialized.message}\n`);
+          send({ type: 'result', id: message.id, ok: false, error: serialized });
+        },
       );
   });
   process.on('disconnect', () => process.exit(0));
   // A terminal's Ctrl-C reaches the whole process group: the harness decides how the run ends
   // (it finishes the operations in flight, then stops this worker), so the worker ignores it.
   process.on('SIGINT', () => {});
+  process.stdout.write(`${new Date().toISOString()} converge worker for ${name}: pid ${process.pid}, ready\n`);
   send({ type: 'ready', pid: process.pid });
 }
 

@@ -23,7 +23,7 @@ export function runProblems(file: ResultsFile, layout: RunLayout, invalid: reado
     for (const line of crashed) problems.push(`${pair}: ${line}`);
     if (result.verdict === 'fail') {
       const failing = result.lines.filter((line) => line.outcome !== 'pass').map((line) => `${line.outcome} ${line.check}: ${line.reason}`);
-      problems.push(`${pair} failed: ${failing.length ? failing.join('; ') : result.reasons.join('; ')}`);
+      problems.push(`${pair} failed: ${failing.length ? failing.join('; ') : result.reasons.join('; ')}${result.log ? ` (worker log: ${result.log})` : ''}`);
     }
   }
   problems.push(...invalid);
