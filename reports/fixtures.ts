@@ -53,6 +53,7 @@ export function resultFixture(over: Partial<ScenarioResult> = {}): ScenarioResul
     faults: [],
     expect: { converged: true },
     verdict: 'pass',
+    expectation: { verdict: 'pass', controlGroup: true },
     reasons: ['pass: converged: 1 rows and 1 documents agree'],
     lines: [{ check: 'converged', outcome: 'pass', reason: '1 rows and 1 documents agree' }],
     history: 'history-naive-counter-race.jsonl',

@@ -5,6 +5,7 @@
 // request even if something tried.
 import { createHash } from 'node:crypto';
 import type { ScenarioResult } from '../harness/results/schema.ts';
+import { standing } from '../harness/results/standing.ts';
 import type { ReportAssets } from './assets.ts';
 import { isEmptyChart, scenarioCharts, strategyColors, type Chart, type ChartSpec } from './chart-data.ts';
 import { jsonForScript } from './escape.ts';
@@ -58,7 +59,8 @@ export function renderReport({ file, invalid }: ReadResults, assets: ReportAsset
   const specs: ChartSpec[] = [];
   const sections = layout.scenarios.map((scenario, i) => scenarioSection(layout, scenario, i, colors, specs));
   const passed = file.results.filter((r) => r.verdict === 'pass').length;
-  const status = `${passed} of ${file.results.length} pairs pass${file.interrupted ? ' — interrupted, partial' : ''}`;
+  const expectedFailures = file.results.filter((r) => standing(r).kind === 'expected-fail').length;
+  const status = `${passed} of ${file.results.length} pairs pass${expectedFailures > 0 ? `, ${expectedFailures} fail as expected` : ''}${file.interrupted ? ' — interrupted, partial' : ''}`;
   const chartLibrary = scriptText(assets.chartLibrary);
   const pageScript = scriptText(assets.pageScript);
   const csp = `default-src 'none'; script-src ${sha256(chartLibrary)} ${sha256(pageScript)}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;

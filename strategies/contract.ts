@@ -82,8 +82,13 @@ export interface Strategy {
    * done, while the writers keep running.
    */
   startCapture?(): Promise<void>;
-  /** Remove the background machinery (connectors, topics, consumers); the harness drops the table and index. */
-  teardown(): Promise<void>;
+  /**
+   * Remove the background machinery (connectors, topics, consumers); the harness drops the table
+   * and index. Idempotent and tolerant of a partial setup: it also runs in a fresh worker (after
+   * `open` only) to clean up after a run that was killed, when any part may be gone or was never
+   * created. May resolve to what it removed, one short phrase each (`connector cv_…`).
+   */
+  teardown(): Promise<string[] | void>;
   /** Close clients. */
   close(): Promise<void>;
 }

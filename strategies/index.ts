@@ -1,21 +1,47 @@
-// The strategy registry: one name → factory map. The CLI validates names against it, and the
-// worker process builds strategies from it by name.
+// The strategy registry: one entry per strategy name — its factory, a one-line description, and
+// whether it is a control group (a strategy expected to diverge, kept to show that the checker
+// catches it). The CLI and the scenario loader validate names against it, the worker process
+// builds strategies from it by name, and the bench reads `controlGroup` to word an expected
+// divergence that did not happen.
 import { ConfigError } from '../harness/errors.ts';
 import type { StrategyFactory } from './contract.ts';
 import { cdcStrategy } from './cdc/index.ts';
 import { naiveStrategy } from './naive/index.ts';
 
-export const strategyRegistry: Readonly<Record<string, StrategyFactory>> = {
-  naive: naiveStrategy,
-  cdc: cdcStrategy,
+export interface StrategyEntry {
+  readonly factory: StrategyFactory;
+  /** What the strategy does, in one line. */
+  readonly description: string;
+  /**
+   * A control group: no coordination, expected to diverge under races and faults. Where a scenario
+   * lists it in `expect.mayFail`, its failure is the expected outcome and its pass is information.
+   */
+  readonly controlGroup: boolean;
+}
+
+export const strategyRegistry: Readonly<Record<string, StrategyEntry>> = {
+  naive: {
+    factory: naiveStrategy,
+    description: 'dual write: MySQL, then the index, with no coordination',
+    controlGroup: true,
+  },
+  cdc: {
+    factory: cdcStrategy,
+    description: "the seed's pipeline: Debezium captures the binlog into Kafka, a sink applies it to the index with external versions",
+    controlGroup: false,
+  },
 };
 
 export function strategyNames(): string[] {
   return Object.keys(strategyRegistry);
 }
 
+export function strategyEntry(name: string): StrategyEntry {
+  const entry = Object.hasOwn(strategyRegistry, name) ? strategyRegistry[name] : undefined;
+  if (!entry) throw new ConfigError(`--strategies: unknown strategy ${JSON.stringify(name)}; known: ${strategyNames().join(', ')}`);
+  return entry;
+}
+
 export function strategyFactory(name: string): StrategyFactory {
-  const factory = strategyRegistry[name];
-  if (!factory) throw new ConfigError(`--strategies: unknown strategy ${JSON.stringify(name)}; known: ${strategyNames().join(', ')}`);
-  return factory;
+  return strategyEntry(name).factory;
 }

@@ -1,14 +1,23 @@
 // `npm run bench`: the main job. Runs every chosen scenario through every chosen strategy against
-// the real services and writes a run folder (results.json, one history per pair) and a summary.
-//   1. parse the options and load every scenario — bad input exits 2 before anything starts;
-//   2. reuse the environment already running from .converge/env, or start a local one (and stop
-//      it at the end);
-//   3. run each scenario × strategy (runStrategy holds that lifecycle);
-//   4. write results.json (validated against its schema) and print the summary.
+// the real services and writes a run folder (run.json, results.json, one history per pair) and a
+// summary.
+//   1. parse the options and load every scenario — bad input exits 2 before anything starts; write
+//      the run manifest (run.json: scenarios, params, seed, strategies, history files), so even a
+//      killed run can be judged from its histories (`npm run check -- RUN_DIR`);
+//   2. reuse the environment already running from .converge/env (or --env-dir), or start a local
+//      one (and stop it at the end); remove what earlier runs on it left behind — the pairs whose
+//      lease's process is gone (harness/run/leftovers.ts) — and say what was removed;
+//   3. run each scenario × strategy (runStrategy holds that lifecycle), each under a lease in
+//      <env>/leases while it holds anything in the env;
+//   4. write results.json — validated against its schema, and written even when it fails, marked
+//      with `schemaErrors` and said loudly — render the report, print the summary, and exit:
+//      0 when every pair's verdict is what its scenario expects of that strategy (a control group
+//      may diverge where the scenario says so), 1 otherwise or when results.json is invalid,
+//      130 when interrupted (exit-code.ts).
 // Ctrl-C stops taking new operations, finishes the pairs' checks, writes the partial results and
 // stops what it started; a second Ctrl-C exits at once after stopping the services.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -16,16 +25,22 @@ import { MultiBar, Presets } from 'cli-progress';
 import { ConfigError, PrerequisiteError } from '../errors.ts';
 import { envDown, envUp, runningEnv } from '../env/env-control.ts';
 import { DEFAULT_ENV_DIR, REPO_ROOT } from '../env/state.ts';
-import { resultsFileSchema, SCHEMA_VERSION, type ResultsFile, type ScenarioResult } from '../results/schema.ts';
+import { SCHEMA_VERSION, type ResultsFile, type ScenarioResult } from '../results/schema.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { measureBulkIndexRate, measureMysqlInsertRate, type Baselines } from '../run/baselines.ts';
 import { crashedResult } from '../run/crashed-result.ts';
+import { historyFileName } from '../run/history-file.ts';
+import { leaseDir } from '../run/lease.ts';
+import { removeLeftovers } from '../run/leftovers.ts';
 import { runStrategy } from '../run/run-strategy.ts';
 import { workerLogName } from '../run/worker-log.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { benchExitCode, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNEXPECTED, unexpectedOutcomes } from './exit-code.ts';
 import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies, routeParams } from './options.ts';
+import { writeRunManifest } from './run-manifest.ts';
 import { summaryTable } from './summary-table.ts';
+import { writeResults } from './write-results.ts';
 import { writeReport } from '../../reports/write-report.ts';
 
 const say = (line: string) => process.stderr.write(`converge: ${line}\n`);
@@ -65,13 +80,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--full', "the seed's full sizes (seed-bulk at 100,000 rows)")
     .option('--keep-data', "keep each pair's table and index after the run, for inspection")
     .option('--no-baselines', 'skip the raw mysql2 insert and bulk-index rates measured before the strategies')
+    .option('--env-dir <dir>', 'the environment folder to reuse or start (holds env.json and the pairs\' leases); default .converge/env')
     .addOption(new Option('--seed <n>', 'generator seed').default('1').argParser((value) => {
       if (!/^\d+$/.test(value)) throw new ConfigError(`--seed: expected a non-negative integer, got ${value}`);
       return value;
     }))
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean }>();
+  const opts = program.opts<{ scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean; envDir?: string }>();
+  const envDir = opts.envDir ? path.resolve(opts.envDir) : DEFAULT_ENV_DIR;
 
   // 1. options and scenarios, before anything starts
   const strategies = parseStrategies(opts.strategies);
@@ -80,13 +97,25 @@ async function main(argv: string[]): Promise<number> {
   const named = files.map((file) => ({ file, name: path.basename(file).replace(/\.ya?ml$/, '') }));
   const routed = routeParams(named, overrides);
   const scenarios = [];
+  const scenarioOverrides: Record<string, string>[] = [];
   for (const { file, name } of named) {
     const full = opts.full ? (FULL_PARAMS[name] ?? {}) : {};
-    scenarios.push(await loadScenario(file, { ...full, ...routed.get(file) }));
+    scenarioOverrides.push({ ...full, ...routed.get(file) });
+    scenarios.push(await loadScenario(file, scenarioOverrides.at(-1)));
   }
   const runId = runIdNow();
   const runDir = path.resolve(opts.out ?? path.join(REPO_ROOT, 'reports', 'out', runId));
   mkdirSync(runDir, { recursive: true });
+  writeRunManifest(runDir, {
+    runId,
+    startedAt: new Date().toISOString(),
+    pid: process.pid,
+    seed: Number(opts.seed),
+    strategies,
+    paramOverrides: overrides,
+    scenarios: scenarios.map((scenario, i) => ({ name: scenario.name, file: files[i]!, text: readFileSync(files[i]!, 'utf8'), overrides: scenarioOverrides[i]!, params: scenario.params })),
+    pairs: scenarios.flatMap((scenario) => strategies.map((strategy) => ({ strategy, scenario: scenario.name, history: historyFileName(strategy, scenario.name) }))),
+  });
 
   // 2. the environment
   const controller = new AbortController();
@@ -105,11 +134,11 @@ async function main(argv: string[]): Promise<number> {
       return;
     }
     say('quitting');
-    void (startedEnv ? envDown({ dir: DEFAULT_ENV_DIR }) : Promise.resolve()).finally(() => process.exit(130));
+    void (startedEnv ? envDown({ dir: envDir }) : Promise.resolve()).finally(() => process.exit(EXIT_INTERRUPTED));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const existing = runningEnv(DEFAULT_ENV_DIR);
+  const existing = runningEnv(envDir);
   const startedAt = new Date();
   let endpoints;
   if (existing) {
@@ -117,10 +146,11 @@ async function main(argv: string[]): Promise<number> {
     say(`reusing the ${endpoints.provider} environment already running (left up afterwards)`);
   } else {
     say('starting the local environment (stopped again at the end)');
-    const up = await envUp({ dir: DEFAULT_ENV_DIR, log: say });
+    const up = await envUp({ dir: envDir, log: say });
     endpoints = up.endpoints;
     startedEnv = true;
   }
+  await removeLeftovers({ envDir, endpoints, log: say }).catch((error: unknown) => say(`leftovers: the cleanup of earlier runs failed, going on: ${String(error)}`));
 
   // 3. raw baselines, then every scenario × strategy
   let baselines: Baselines | undefined;
@@ -136,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const results: ScenarioResult[] = [];
   let reportPath: string | undefined;
+  let schemaErrors: string[] = [];
   const progress = process.stderr.isTTY
     ? new MultiBar({ format: '{phase} [{bar}] {value}/{total} {rate} ops/s', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
     : undefined;
@@ -156,6 +187,7 @@ async function main(argv: string[]): Promise<number> {
           runDir,
           signal: controller.signal,
           keepData: opts.keepData ?? false,
+          leaseDir: leaseDir(envDir),
           ...(progress ? { progress } : {}),
           log: (line) => (progress ? progress.log(`${line}\n`) : say(line)),
         }).then(
@@ -190,9 +222,11 @@ async function main(argv: string[]): Promise<number> {
       ...(baselines ? { baselines } : {}),
       context: runContext(files, scenarios, Date.now() - startedAt.getTime()),
     };
-    const checked = resultsFileSchema.safeParse(file);
-    if (!checked.success) say(`results.json does not match its schema: ${checked.error.message}`);
-    writeFileSync(path.join(runDir, 'results.json'), `${JSON.stringify(file, null, 2)}\n`);
+    schemaErrors = writeResults(runDir, file).schemaErrors;
+    if (schemaErrors.length > 0) {
+      say(`ERROR: results.json does not match its own schema; written anyway, marked invalid (schemaErrors), and the run exits 1:`);
+      for (const line of schemaErrors) say(`  ${line}`);
+    }
     try {
       reportPath = writeReport(runDir).path;
     } catch (error) {
@@ -200,24 +234,31 @@ async function main(argv: string[]): Promise<number> {
     }
     if (startedEnv) {
       say('stopping the local environment');
-      await envDown({ dir: DEFAULT_ENV_DIR });
+      await envDown({ dir: envDir });
     }
   }
-  process.stdout.write(`\n${summaryTable(results)}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
+  const finished = { interrupted: controller.signal.aborted, results, schemaErrors };
+  const unexpected = unexpectedOutcomes(finished);
+  const verdictLine = finished.interrupted
+    ? 'interrupted: the results are partial (exit 130)'
+    : unexpected.length > 0
+      ? `NOT AS EXPECTED (exit 1):\n${unexpected.map((line) => `  ${line}`).join('\n')}`
+      : `every pair is as its scenario expects (exit 0)`;
+  process.stdout.write(`\n${summaryTable(results)}\n\n${verdictLine}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
-  return 0;
+  return benchExitCode(finished);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const code = (error as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) process.exit(code === 'commander.helpDisplayed' ? 0 : 2);
+    if (typeof code === 'string' && code.startsWith('commander.')) process.exit(code === 'commander.helpDisplayed' ? EXIT_OK : EXIT_BAD_INPUT);
     if (error instanceof ScenarioError) {
       say(error.message);
       process.exit(error.exitCode);
     }
     say(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(error instanceof ConfigError || error instanceof PrerequisiteError ? 2 : 1);
+    process.exit(error instanceof ConfigError || error instanceof PrerequisiteError ? EXIT_BAD_INPUT : EXIT_UNEXPECTED);
   },
 );

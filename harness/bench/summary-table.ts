@@ -1,17 +1,36 @@
-// The console summary of a run: one line per strategy × scenario with its verdict and headline
-// figures. Presentation only; it reads the results, measures nothing.
+// The console summary of a run: one line per strategy × scenario with its verdict as it stands
+// against what the scenario expects (`FAIL (expected)`, `PASS (may fail)`: standing.ts) and its
+// headline figures, then a note per expected failure and per pass where the strategy may fail (the
+// bench lists the unexpected ones itself, with its exit code). Presentation only; it reads the
+// results, measures nothing.
 import type { ScenarioResult } from '../results/schema.ts';
+import { standing, type Standing } from '../results/standing.ts';
 
 const fmt = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '-' : value.toFixed(digits));
 
+const VERDICT_CELL: Record<Standing['kind'], string> = {
+  pass: 'PASS',
+  'pass-may-fail': 'PASS (may fail)',
+  'expected-fail': 'FAIL (expected)',
+  'unexpected-fail': 'FAIL',
+};
+
+function note(result: ScenarioResult, s: Standing): string | null {
+  const pair = `${result.strategy} × ${result.scenario}`;
+  if (s.kind === 'pass-may-fail') return `${pair}: ${s.note}`;
+  if (s.kind === 'expected-fail') return `${pair}: failed as expected: ${s.reason}`;
+  return null;
+}
+
 export function summaryTable(results: ScenarioResult[]): string {
   const header = ['strategy', 'scenario', 'verdict', 'ops ok/fail/unk', 'ops/s', 'lat p50/p99 ms', 'lag p50/p99 ms', 'converged', 'miss/extra/mism', 'conv ms'];
-  const rows = results.map((r) => {
+  const standings = results.map((r) => standing(r));
+  const rows = results.map((r, i) => {
     const conv = r.convergence.state === 'checked' ? r.convergence : undefined;
     return [
       r.strategy,
       r.scenario,
-      r.verdict.toUpperCase(),
+      VERDICT_CELL[standings[i]!.kind],
       `${r.ops.ok}/${r.ops.failed}/${r.ops.unknown}`,
       fmt(r.throughput.opsPerSec, 0),
       r.latencyMs.state === 'measured' ? `${fmt(r.latencyMs.p50)}/${fmt(r.latencyMs.p99)}` : '-',
@@ -23,5 +42,6 @@ export function summaryTable(results: ScenarioResult[]): string {
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const notes = results.map((r, i) => note(r, standings[i]!)).filter((n): n is string => n !== null);
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }

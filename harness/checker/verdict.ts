@@ -98,7 +98,7 @@ function finalValueLines(scenario: Scenario, states: Outcome<readonly FinalState
   });
 }
 
-function anomalyLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): VerdictLine[] {
+export function anomalyLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): VerdictLine[] {
   const limits = scenario.expect.anomalies;
   return (['dirtyReads', 'versionRegressions', 'resurrections', 'staleReads'] as const).flatMap((kind): VerdictLine[] => {
     const max = limits[kind];

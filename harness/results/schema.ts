@@ -119,6 +119,18 @@ export const seriesSchema = z.strictObject({
 });
 export type Series = z.infer<typeof seriesSchema>;
 
+/**
+ * What the scenario expects of this strategy: `pass`, or `may-fail` with the scenario's reason
+ * (`expect.mayFail.<strategy>`). `controlGroup` is the registry's flag. A pair whose verdict is not
+ * what is expected makes `npm run bench` exit 1 (see standing.ts).
+ */
+export const expectationSchema = z.strictObject({
+  verdict: z.enum(['pass', 'may-fail']),
+  reason: z.string().optional(),
+  controlGroup: z.boolean(),
+});
+export type Expectation = z.infer<typeof expectationSchema>;
+
 /** One strategy run through one scenario. */
 export const scenarioResultSchema = z.strictObject({
   strategy: z.string(),
@@ -142,6 +154,7 @@ export const scenarioResultSchema = z.strictObject({
   /** The scenario's `expect` block, resolved. */
   expect: z.record(z.string(), z.unknown()),
   verdict: z.enum(['pass', 'fail']),
+  expectation: expectationSchema,
   /** One line per expectation: `pass|fail|unknown: check: reason`. */
   reasons: z.array(z.string()),
   lines: z.array(verdictLineSchema),
@@ -178,6 +191,8 @@ export const resultsFileSchema = z.strictObject({
       searchBulkIndex: z.strictObject({ docs: count, batchSize: z.number().int(), docsPerSec: z.number() }),
     })
     .optional(),
+  /** Present only when this file failed its own schema check as written: it is kept, marked invalid. */
+  schemaErrors: z.array(z.string()).optional(),
   /** Where and how the run happened, for the report's context section. */
   context: z
     .strictObject({

@@ -14,6 +14,10 @@
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
 //      stats and configuration; tear its machinery down and stop the worker.
 // Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
+// With `leaseDir`, a lease naming what the pair creates is written before `setup` (the first step
+// that creates anything) and removed once the machinery is torn down and the table and index
+// dropped (lease.ts); a pair that crashed before step 6 is torn down in a fresh worker, and if that
+// fails too the lease stays for the next bench's cleanup.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { MultiBar } from 'cli-progress';
@@ -22,7 +26,6 @@ import { AnomalyChecker, type AnomalyReport } from '../checker/anomalies.ts';
 import type { ConvergenceReport } from '../checker/convergence.ts';
 import { PercentileRecorder } from '../checker/percentiles.ts';
 import { judge, settle, type Outcome } from '../checker/verdict.ts';
-import { dropTableSql } from '../entity/table-sql.ts';
 import type { Endpoints } from '../env/endpoints.ts';
 import { monotonicMs } from '../history/entry.ts';
 import { readHistory } from '../history/reader.ts';
@@ -37,6 +40,10 @@ import { StrategyWorker } from '../worker/strategy-worker.ts';
 import { Workload } from '../workload/generator.ts';
 import type { QuiesceResult, StrategyContext } from '../../strategies/contract.ts';
 import { compareSnapshot, finalStates, waitForConvergence, type SnapshotSources } from './final-read.ts';
+import { historyFileName } from './history-file.ts';
+import { removeLease, writeLease } from './lease.ts';
+import { dropPairData, tearDownInFreshWorker } from './pair-cleanup.ts';
+import { expectationFor } from './pair-expectation.ts';
 import { LagSampler } from './lag-sampler.ts';
 import type { OpCounts } from './op-executor.ts';
 import { runPhaseGroup } from './phase-group-runner.ts';
@@ -60,6 +67,8 @@ export interface StrategyRunInput {
   afterWorkload?: (names: { table: string; index: string }) => Promise<void>;
   /** Keep the pair's table and index after the run for inspection (default: dropped). */
   keepData?: boolean;
+  /** Where to keep the pair's lease while it holds anything in the env (`<envDir>/leases`); none when absent. */
+  leaseDir?: string;
 }
 
 /** What the caller needs beyond the result. */
@@ -87,7 +96,7 @@ function convergenceResult(outcome: Outcome<{ report: ConvergenceReport; timeMs:
   return { state: 'checked', converged: report.converged, timeMs, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
 }
 
-function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResult {
+export function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResult {
   if (outcome.state === 'crashed') return { state: 'unknown', error: outcome.error };
   const a = outcome.value;
   return {
@@ -113,7 +122,8 @@ function scalarStats(stats: Record<string, unknown>): Record<string, number | st
 
 export async function runStrategy(input: StrategyRunInput): Promise<{ result: ScenarioResult; extras: RunExtras }> {
   const { scenario, strategy, log } = input;
-  const names = physicalNames(scenario, strategy, randomBytes(3).toString('hex'));
+  const tag = randomBytes(3).toString('hex');
+  const names = physicalNames(scenario, strategy, tag);
   const workload = new Workload(scenario, input.seed);
   const concurrency = Math.max(...scenario.phases.map((phase) => phase.concurrency)) * scenario.phases.length;
   const context: StrategyContext = {
@@ -126,16 +136,24 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     options: scenario.strategies?.[strategy as keyof NonNullable<Scenario['strategies']>] ?? {},
     logFile: path.join(input.runDir, workerLogName(strategy, scenario.name)),
   };
-  const historyFile = `history-${strategy}-${scenario.name}.jsonl`;
+  const historyFile = historyFileName(strategy, scenario.name);
   const worker = new StrategyWorker(strategy, context);
+  const { endpoints: _, ...leased } = context;
+  let leaseFile: string | undefined;
+  let setupBegun = false;
+  let tornDown = false;
   let pool: mysql.Pool | undefined;
   let search: SearchPort | undefined;
   try {
-    // 1. worker, clients, setup
-    await worker.start();
-    await worker.call('setup');
+    // 1. worker, clients, setup (`open` creates nothing: the lease is taken before `setup`)
     pool = createMysqlPool(input.endpoints.mysql, { connectionLimit: 4 });
     search = await connectSearch(input.endpoints.search.url);
+    await worker.start();
+    if (input.leaseDir) {
+      leaseFile = writeLease(input.leaseDir, tag, { pid: process.pid, strategy, scenario: scenario.name, createdAt: new Date().toISOString(), keepData: input.keepData ?? false, context: leased });
+    }
+    setupBegun = true;
+    await worker.call('setup');
     const sources: SnapshotSources = { pool, search, entity: scenario.entity, table: names.table, index: names.index };
 
     // 2. seed rows through the strategy
@@ -227,7 +245,10 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         : await measurePerOpCost(worker, scenario.entity).catch((error: unknown) => ({ state: 'unknown' as const, error: String(error) }));
     const stats: Record<string, unknown> = await worker.stats().catch((error: unknown) => ({ statsError: String(error) }));
     const config = await worker.configuration().catch((error: unknown) => ({ configurationError: String(error) }));
-    await worker.call('teardown').catch((error: unknown) => log(`${strategy}: teardown failed: ${String(error)}`));
+    await worker.call('teardown').then(
+      () => (tornDown = true),
+      (error: unknown) => log(`${strategy}: teardown failed: ${String(error)}`),
+    );
     if (lag.skipped > 0) stats.lagSamplesSkipped = lag.skipped;
     if (lag.unresolved > 0) stats.lagSamplesUnresolved = lag.unresolved;
     if (lag.superseded > 0) stats.lagSamplesSuperseded = lag.superseded;
@@ -248,6 +269,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       faults: [],
       expect: scenario.expect,
       verdict: interrupted ? 'fail' : verdict.verdict,
+      expectation: expectationFor(scenario, strategy),
       reasons: verdict.reasons,
       lines: verdict.lines,
       history: historyFile,
@@ -263,10 +285,22 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     return { result, extras: { names, interrupted } };
   } finally {
     await worker.stop();
-    if (!input.keepData) {
-      await pool?.query(dropTableSql(names.table)).catch(() => {});
-      await search?.deleteIndex(names.index).catch(() => {});
+    if (setupBegun && !tornDown) {
+      // The pair crashed before its teardown (or the teardown failed): try once more in a fresh worker.
+      await tearDownInFreshWorker(strategy, context).then(
+        () => (tornDown = true),
+        (error: unknown) => log(`${strategy}/${scenario.name}: teardown in a fresh worker failed: ${String(error)}`),
+      );
     }
+    let dropped = input.keepData ?? false;
+    if (!input.keepData && pool && search) {
+      await dropPairData(pool, search, names).then(
+        () => (dropped = true),
+        (error: unknown) => log(`${strategy}/${scenario.name}: dropping ${names.table} and ${names.index} failed: ${String(error)}`),
+      );
+    }
+    if (leaseFile && tornDown && dropped) removeLease(leaseFile);
+    else if (leaseFile) log(`${strategy}/${scenario.name}: what it created is not all removed; the next npm run bench on this env removes it (${leaseFile})`);
     await pool?.end();
     await search?.close();
   }

@@ -1,5 +1,7 @@
 // converge: the checks a schema cannot express — every name a scenario uses must exist (columns,
-// phases), values must fit their columns, and the index document's field names must not collide.
+// phases, strategies in the registry), values must fit their columns, and the index document's
+// field names must not collide.
+import { strategyNames } from '../../strategies/index.ts';
 import { HARNESS_COLUMNS } from './identifiers.ts';
 import type { PathProblem } from './params.ts';
 import { exprColumns } from './projection.ts';
@@ -124,6 +126,10 @@ export function checkReferences(scenario: Scenario): PathProblem[] {
   }
   if (cdc?.versionColumn !== undefined && cdc.versionColumn !== 'version' && !(cdc.versionColumn in scenario.entity.columns)) {
     out.push({ path: ['strategies', 'cdc', 'versionColumn'], message: `unknown column "${cdc.versionColumn}"` });
+  }
+  const known = strategyNames();
+  for (const name of Object.keys(scenario.expect.mayFail)) {
+    if (!known.includes(name)) out.push({ path: ['expect', 'mayFail', name], message: `unknown strategy "${name}"; known: ${known.join(', ')}` });
   }
   scenario.expect.finalValues.forEach((item, i) => {
     if (item.values !== undefined) checkValues(scenario.entity, item.values, ['expect', 'finalValues', i, 'values'], out);

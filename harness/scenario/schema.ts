@@ -172,6 +172,12 @@ const expectSchema = z.strictObject({
     .default({ dirtyReads: 0, versionRegressions: 0, resurrections: 0 }),
   /** Upper bounds on replication lag percentiles, in ms. */
   maxLagMs: z.strictObject({ p50: lagLimit, p95: lagLimit, p99: lagLimit, max: lagLimit }).optional(),
+  /**
+   * Strategy name → why it may fail this scenario (e.g. the control group diverging under a race).
+   * Its failure is then expected (the bench still exits 0) and its pass is information; every other
+   * strategy must pass. A crash is never expected.
+   */
+  mayFail: z.record(z.string(), z.string().min(1, 'say why this strategy may fail here')).default({}),
 });
 export type Expect = z.output<typeof expectSchema>;
 
@@ -209,6 +215,7 @@ export const scenarioSchema = z.strictObject({
     convergenceTimeoutMs: 60_000,
     finalValues: [],
     anomalies: { dirtyReads: 0, versionRegressions: 0, resurrections: 0 },
+    mayFail: {},
   }),
 });
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -60,8 +60,9 @@ export class ConnectClient {
     await this.call('PUT', `/connectors/${encodeURIComponent(name)}/config`, { ...config, name });
   }
 
-  async delete(name: string): Promise<void> {
-    await this.call('DELETE', `/connectors/${encodeURIComponent(name)}`, undefined, [404]);
+  /** Delete the connector; false when there was none (404). */
+  async delete(name: string): Promise<boolean> {
+    return (await this.call('DELETE', `/connectors/${encodeURIComponent(name)}`, undefined, [404])).status !== 404;
   }
 
   async status(name: string): Promise<ConnectorStatus | undefined> {

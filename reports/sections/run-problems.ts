@@ -1,7 +1,10 @@
 // converge report: what went wrong in the run, said plainly at the top — an interrupted or
-// unfinished run, pairs that failed or never ran, checks that crashed, entries of results.json that
-// could not be read. Empty when the run is whole and every pair passed.
+// unfinished run, a results.json that failed its own schema check when written, pairs that failed
+// where they must pass (a failure the scenario expects is shown in the matrix, not here) or never
+// ran, checks that crashed, entries of results.json that could not be read. Empty when the run is
+// whole and every pair is as expected.
 import type { ResultsFile } from '../../harness/results/schema.ts';
+import { standing } from '../../harness/results/standing.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { RunLayout } from '../run-layout.ts';
 
@@ -13,6 +16,9 @@ export function runProblems(file: ResultsFile, layout: RunLayout, invalid: reado
   else if (ran < planned) problems.push(`${planned - ran} of ${planned} strategy × scenario pairs did not run.`);
   if (file.finishedAt === null) problems.push('The run did not record when it finished.');
   if (ran === 0) problems.push('No strategy × scenario pair finished.');
+  if (file.schemaErrors && file.schemaErrors.length > 0) {
+    problems.push(`results.json did not match its own schema when the bench wrote it (the run exited 1): ${file.schemaErrors.join('; ')}`);
+  }
   for (const result of file.results) {
     const pair = `${result.strategy} × ${result.scenario}`;
     const crashed = [
@@ -21,7 +27,7 @@ export function runProblems(file: ResultsFile, layout: RunLayout, invalid: reado
       result.perOpCost.state === 'unknown' ? `per-op cost measurement crashed: ${result.perOpCost.error}` : null,
     ].filter((line): line is string => line !== null);
     for (const line of crashed) problems.push(`${pair}: ${line}`);
-    if (result.verdict === 'fail') {
+    if (result.verdict === 'fail' && standing(result).kind === 'unexpected-fail') {
       const failing = result.lines.filter((line) => line.outcome !== 'pass').map((line) => `${line.outcome} ${line.check}: ${line.reason}`);
       problems.push(`${pair} failed: ${failing.length ? failing.join('; ') : result.reasons.join('; ')}${result.log ? ` (worker log: ${result.log})` : ''}`);
     }

@@ -1,6 +1,9 @@
 // converge report: the verdict matrix, the first thing on the page — strategies × scenarios, each
-// cell pass or fail with its one-line reason, whether the stores converged, and what differed.
+// cell pass or fail (a failure the scenario expects of that strategy badged "fail (expected)",
+// with why; a pass where it may fail noted as information) with its one-line reason, whether the
+// stores converged, and what differed.
 import type { ScenarioResult, VerdictLine } from '../../harness/results/schema.ts';
+import { standing } from '../../harness/results/standing.ts';
 import { formatNumber } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { RunLayout } from '../run-layout.ts';
@@ -30,8 +33,11 @@ function convergenceLine(result: ScenarioResult): SafeHtml {
 function cell(layout: RunLayout, strategy: string, scenario: string): SafeHtml {
   const result = layout.pair(strategy, scenario);
   if (!result) return html`<td class="cell not-run" data-strategy="${strategy}" data-scenario="${scenario}"><span class="badge not-run">not run</span></td>`;
-  return html`<td class="cell ${result.verdict}" data-strategy="${strategy}" data-scenario="${scenario}">
-    <a href="#${layout.anchor(scenario)}"><span class="badge ${result.verdict}">${result.verdict}</span></a>
+  const s = standing(result);
+  const expected = s.kind === 'expected-fail';
+  return html`<td class="cell ${result.verdict}${expected ? ' expected' : ''}" data-strategy="${strategy}" data-scenario="${scenario}">
+    <a href="#${layout.anchor(scenario)}"><span class="badge ${result.verdict}${expected ? ' expected' : ''}">${expected ? 'fail (expected)' : result.verdict}</span></a>
+    ${s.kind === 'expected-fail' ? html`<div class="expectation">expected: ${s.reason}</div>` : s.kind === 'pass-may-fail' ? html`<div class="expectation">${s.note}</div>` : ''}
     <div class="reason">${oneLineReason(result)}</div>
     <div>${convergenceLine(result)}</div>
   </td>`;

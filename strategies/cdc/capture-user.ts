@@ -25,6 +25,11 @@ export async function ensureCaptureUser(pool: mysql.Pool, flavor: MysqlFlavor, u
   return password;
 }
 
+export async function captureUserExists(pool: mysql.Pool, user: string): Promise<boolean> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>(`SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%'`, [user]);
+  return rows.length > 0;
+}
+
 export async function dropCaptureUser(pool: mysql.Pool, user: string): Promise<void> {
   await pool.query(`DROP USER IF EXISTS ?@'%'`, [user]);
 }

@@ -4,10 +4,13 @@
 // from the binlog. Lifecycle: setup creates the table, index, topics and the capture's MySQL user,
 // starts the sink and (unless the scenario defers it with `startCaptureAt`) registers the source
 // connector; recover restarts the sink after a crash; quiesce waits until everything up to the
-// binlog's end has been applied; teardown removes connector, topics, consumer group and user.
+// binlog's end has been applied; teardown removes connector, topics, consumer group and user, and
+// says which of them it found: it is idempotent and runs as well in a fresh worker after the run
+// that set them up was killed, with any part already gone or never created.
 import type { Admin, Kafka } from 'kafkajs';
 import type mysql from 'mysql2/promise';
 import { ConvergeError } from '../../harness/errors.ts';
+import { retry } from '../../harness/retry.ts';
 import { applyMysqlWrite } from '../../harness/entity/mysql-writes.ts';
 import { recreateIndex, recreateTable } from '../../harness/entity/stores-setup.ts';
 import type { CdcOptions } from '../../harness/scenario/schema.ts';
@@ -21,7 +24,7 @@ import type { QuiesceResult, Strategy, StrategyContext, WriteOutcome } from '../
 import { compareBinlog, formatBinlog } from './binlog-position.ts';
 import { binlogEnd, lastTableRowEvent, type BinlogPoint } from './binlog-scan.ts';
 import { captureNames, ownsTopic, type CaptureNames } from './capture-names.ts';
-import { captureCounters, dropCaptureUser, ensureCaptureUser, type CaptureCounters } from './capture-user.ts';
+import { captureCounters, captureUserExists, dropCaptureUser, ensureCaptureUser, type CaptureCounters } from './capture-user.ts';
 import { ChangeSink } from './change-sink.ts';
 import { loadConnectorDocument, redact, SEED_SINK_FILE, SEED_SOURCE_FILE, type ConnectorDocument } from './connector-document.ts';
 import { parseSinkConfig, type SinkSettings } from './sink-config.ts';
@@ -237,16 +240,51 @@ class CdcStrategy implements Strategy {
     return { flavor: db.flavor, host: db.host, port: db.port, user: this.names.user, password: '', database: db.database, table: this.context.table, brokers: kafka.brokers, topicPrefix: this.names.prefix, serverId: this.names.serverId };
   }
 
-  async teardown(): Promise<void> {
+  async teardown(): Promise<string[]> {
+    const removed: string[] = [];
     await this.sink?.stop();
     this.sink = undefined;
-    await this.connect.delete(this.names.prefix);
+    if (await this.connect.delete(this.names.prefix)) {
+      removed.push(`connector ${this.names.prefix}`);
+      // Its tasks stop asynchronously; a task still running could recreate a topic deleted below.
+      await retry(
+        async () => {
+          if (await this.connect.status(this.names.prefix)) throw new ConvergeError(`connector ${this.names.prefix} still listed`, { retriable: true });
+        },
+        { timeoutMs: 60_000, initialDelayMs: 200, maxDelayMs: 1000, description: `connector ${this.names.prefix} to go` },
+      );
+    }
     const topics = (await this.admin.listTopics()).filter((topic) => ownsTopic(this.names, topic));
-    if (topics.length > 0) await this.admin.deleteTopics({ topics, timeout: 30_000 });
-    await this.admin.deleteGroups([this.names.group]).catch((error: unknown) => {
-      throw new ConvergeError(`could not delete consumer group ${this.names.group}`, { cause: error });
-    });
-    await dropCaptureUser(this.pool, this.names.user);
+    if (topics.length > 0) {
+      await this.admin.deleteTopics({ topics, timeout: 30_000 });
+      removed.push(`topic${topics.length === 1 ? '' : 's'} ${topics.join(', ')}`);
+    }
+    if (await this.removeGroup()) removed.push(`consumer group ${this.names.group}`);
+    if (await captureUserExists(this.pool, this.names.user)) {
+      await dropCaptureUser(this.pool, this.names.user);
+      removed.push(`MySQL user ${this.names.user}`);
+    }
+    return removed;
+  }
+
+  /**
+   * Delete the sink's consumer group if it exists; false when it does not. A consumer of a killed
+   * worker stays a member until its session times out (the sink's 10 s), so wait for it to leave.
+   */
+  private async removeGroup(): Promise<boolean> {
+    const group = this.names.group;
+    return retry(
+      async () => {
+        const described = (await this.admin.describeGroups([group])).groups.find((g) => g.groupId === group);
+        if (!described || described.state === 'Dead') return false;
+        if (described.members.length > 0) throw new ConvergeError(`consumer group ${group} still has ${described.members.length} member(s)`, { retriable: true });
+        await this.admin.deleteGroups([group]).catch((error: unknown) => {
+          throw new ConvergeError(`could not delete consumer group ${group}`, { cause: error, retriable: true });
+        });
+        return true;
+      },
+      { timeoutMs: 60_000, initialDelayMs: 500, maxDelayMs: 2000, description: `consumer group ${group} to be deleted` },
+    );
   }
 
   async close(): Promise<void> {
