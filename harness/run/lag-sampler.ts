@@ -4,15 +4,19 @@
 //   decided when it is invoked. The rate is fixed and the same operations are sampled for every
 //   strategy, however many samples are pending. A sampled write that fails, has an unknown
 //   outcome or changes no row is not a sample: there is no acknowledgement to time from.
-// - Watching: a pending sample is a small record. ONE loop asks the engine about the keys of all
-//   pending samples each round, with real-time multi-gets in chunks, one request at a time: the
-//   load on the engine does not grow with the number of pending samples (bounded memory, not
-//   bounded concurrency). A sample is timed from its acknowledgement to the start of the request
-//   that first saw it; a request that started before the acknowledgement says nothing about it.
+// - Watching: a pending sample is a small record; none is ever skipped. Requests in flight are
+//   bounded whatever the number pending (bounded memory, not bounded concurrency): ONE loop asks
+//   about the keys of all pending samples each round, with real-time multi-gets in chunks, one
+//   request at a time; and a new sample gets a first look at once, in a multi-get of the samples
+//   acknowledged since the last first look, with at most `firstLooks` such requests in flight.
+// - Timing: from the acknowledgement to the start of the request that first saw the sample, and
+//   never less than the start of a request that did not see it (answers may arrive out of order).
+//   A request begun before the acknowledgement says nothing about a sample.
 // - Seen: an insert, update or increment when the index shows its version or a later one; a delete
-//   when its document, seen present before (by a GET just before the delete was invoked, outside
-//   the write's latency, or by a later round), is then seen absent. A delete of a document the
-//   index never showed is never "seen": absence alone does not prove the delete arrived.
+//   when its document, known present before (by a GET just before the delete was invoked, outside
+//   the write's latency, or by a request answered earlier), is seen absent by a request begun
+//   after that. A delete of a document the index never showed is never "seen": absence alone does
+//   not prove the delete arrived.
 // - Censored: a sample not seen by its deadline (a request begun `timeoutMs` or more after its
 //   acknowledgement did not see it), or when the sampler finishes, counts as at least the time from
 //   its acknowledgement to the start of the last request that did not see it. It stays in the
@@ -24,7 +28,7 @@
 import { censoredPercentiles } from '../checker/censored-percentiles.ts';
 import { monotonicMs } from '../history/entry.ts';
 import type { LagSampling, Percentiles } from '../results/schema.ts';
-import type { SearchPort } from '../stores/search/search-port.ts';
+import type { SearchPort, StoredDocument } from '../stores/search/search-port.ts';
 import type { Op } from '../workload/op.ts';
 
 /** What the sampler asks of the search engine. */
@@ -39,6 +43,8 @@ export interface LagSamplerOptions {
   timeoutMs?: number;
   /** Ids per multi-get request (default 500). */
   chunk?: number;
+  /** First-look requests in flight at most, beside the loop's one (default 4). */
+  firstLooks?: number;
 }
 
 export interface LagPoint {
@@ -50,8 +56,8 @@ export interface LagPoint {
 /** A sampled write between its invocation and its completion. */
 export interface LagTicket {
   readonly op: Op;
-  /** A delete's document was present just before the delete was invoked. */
-  readonly presentBefore: boolean;
+  /** A delete's document was present just before the delete was invoked: when that GET answered. */
+  readonly presentAt: number | null;
   /** When a later delete of the same key was invoked, if one was. */
   supersededAt: number | null;
 }
@@ -63,11 +69,13 @@ interface Sample {
   readonly version: number;
   readonly ackAt: number;
   readonly deadline: number;
-  /** Deletes: the document was seen present. */
-  presentSeen: boolean;
+  /** Deletes: the earliest answer that showed the document present. */
+  presentAt: number | null;
   supersededAt: number | null;
-  /** Start of the last request, begun after the acknowledgement, that did not see the sample. */
+  /** Start of the latest request, begun after the acknowledgement, that did not see the sample. */
   lastUnseenAt: number | null;
+  /** A request begun after the acknowledgement has asked about it. */
+  looked: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -83,6 +91,9 @@ export class LagSampler {
   private readonly pending = new Map<string, Sample[]>();
   /** Sampled writes invoked and not yet completed, by key (a delete may supersede them meanwhile). */
   private readonly inFlight = new Map<string, Set<LagTicket>>();
+  /** Samples waiting for their first look (some may have been looked at by the loop meanwhile). */
+  private unlooked: Sample[] = [];
+  private readonly firstLooksInFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private finishing = false;
   /** A sample arrived while the loop was busy. */
@@ -92,6 +103,7 @@ export class LagSampler {
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly chunk: number;
+  private readonly maxFirstLooks: number;
 
   constructor(
     private readonly search: LagProbe,
@@ -103,6 +115,7 @@ export class LagSampler {
     this.pollMs = options.pollMs ?? 5;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.chunk = options.chunk ?? 500;
+    this.maxFirstLooks = options.firstLooks ?? 4;
   }
 
   /**
@@ -114,15 +127,15 @@ export class LagSampler {
     const key = String(op.id);
     if (op.kind === 'delete') this.supersede(key, monotonicMs());
     if (op.kind === 'read' || op.index % this.every !== 0) return undefined;
-    let presentBefore = false;
+    let presentAt: number | null = null;
     if (op.kind === 'delete') {
       try {
-        presentBefore = (await this.search.get(this.index, key)) !== undefined;
+        if ((await this.search.get(this.index, key)) !== undefined) presentAt = monotonicMs();
       } catch {
         // unknown: the sample must then see the document itself before its absence counts
       }
     }
-    const ticket: LagTicket = { op, presentBefore, supersededAt: null };
+    const ticket: LagTicket = { op, presentAt, supersededAt: null };
     const tickets = this.inFlight.get(key) ?? new Set<LagTicket>();
     tickets.add(ticket);
     this.inFlight.set(key, tickets);
@@ -142,13 +155,16 @@ export class LagSampler {
       version,
       ackAt: ackTime,
       deadline: ackTime + this.timeoutMs,
-      presentSeen: isDelete && ticket.presentBefore,
+      presentAt: isDelete ? ticket.presentAt : null,
       supersededAt: isDelete ? null : ticket.supersededAt,
       lastUnseenAt: null,
+      looked: false,
     };
     const samples = this.pending.get(key) ?? [];
     samples.push(sample);
     this.pending.set(key, samples);
+    this.unlooked.push(sample);
+    this.firstLook();
     this.watch();
   }
 
@@ -165,9 +181,11 @@ export class LagSampler {
     this.finishing = true;
     this.wake?.();
     await this.loop;
+    await Promise.all([...this.firstLooksInFlight]);
     if (this.pending.size > 0) await this.round();
     for (const samples of this.pending.values()) for (const sample of samples) this.close(sample);
     this.pending.clear();
+    this.unlooked = [];
   }
 
   /** Samples still being watched. */
@@ -211,6 +229,23 @@ export class LagSampler {
     for (const sample of this.pending.get(key) ?? []) if (sample.kind === 'write') sample.supersededAt ??= at;
   }
 
+  /** Gives the samples not yet looked at a first look at once, while fewer than `firstLooks` such requests are in flight. */
+  private firstLook(): void {
+    while (!this.finishing && this.firstLooksInFlight.size < this.maxFirstLooks) {
+      const keys = new Set<string>();
+      while (keys.size < this.chunk && this.unlooked.length > 0) {
+        const sample = this.unlooked.shift()!;
+        if (!sample.looked) keys.add(sample.key);
+      }
+      if (keys.size === 0) return;
+      const look: Promise<void> = this.ask([...keys]).finally(() => {
+        this.firstLooksInFlight.delete(look);
+        this.firstLook();
+      });
+      this.firstLooksInFlight.add(look);
+    }
+  }
+
   /** Starts the polling loop if it is not running, or wakes it from its pause. */
   private watch(): void {
     if (this.loop) {
@@ -224,7 +259,7 @@ export class LagSampler {
           await this.round();
           this.expire(monotonicMs());
           if (this.pending.size === 0 || this.finishing) break;
-          // A sample that arrived during the round is looked at without pausing.
+          // A sample that arrived during the round is looked at again without pausing.
           if (!this.fresh) await Promise.race([sleep(this.pollMs), new Promise<void>((resolve) => (this.wake = resolve))]);
           this.fresh = false;
           this.wake = undefined;
@@ -238,33 +273,44 @@ export class LagSampler {
   /** One multi-get of every pending key, chunk by chunk. */
   private async round(): Promise<void> {
     const keys = [...this.pending.keys()];
-    for (let i = 0; i < keys.length; i += this.chunk) {
-      const ids = keys.slice(i, i + this.chunk);
-      const asked = monotonicMs();
-      let docs: Awaited<ReturnType<LagProbe['mget']>>;
-      try {
-        docs = await this.search.mget(this.index, ids);
-      } catch {
-        continue; // the engine may be down under a fault: the deadline still runs
-      }
-      ids.forEach((key, j) => this.observe(key, docs[j], asked));
-    }
+    for (let i = 0; i < keys.length; i += this.chunk) await this.ask(keys.slice(i, i + this.chunk));
   }
 
-  private observe(key: string, doc: { source: Record<string, unknown> } | undefined, asked: number): void {
+  /** One multi-get request and what it shows about each pending sample of its keys. */
+  private async ask(keys: string[]): Promise<void> {
+    const asked = monotonicMs();
+    let docs: (StoredDocument | undefined)[];
+    try {
+      docs = await this.search.mget(this.index, keys);
+    } catch {
+      return; // the engine may be down under a fault: the deadline still runs
+    }
+    const answered = monotonicMs();
+    keys.forEach((key, j) => this.observe(key, docs[j], asked, answered));
+  }
+
+  private observe(key: string, doc: StoredDocument | undefined, asked: number, answered: number): void {
     const samples = this.pending.get(key);
     if (!samples) return;
     const left = samples.filter((sample) => {
       if (asked < sample.ackAt) return true;
-      const seen = sample.kind === 'write' ? doc !== undefined && Number(doc.source.version) >= sample.version : doc === undefined && sample.presentSeen;
+      sample.looked = true;
+      let seen: boolean;
+      if (sample.kind === 'write') {
+        seen = doc !== undefined && Number(doc.source.version) >= sample.version;
+      } else {
+        // Absence proves the delete only after a presence known before this request began.
+        seen = doc === undefined && sample.presentAt !== null && sample.presentAt < asked;
+        if (doc !== undefined) sample.presentAt = Math.min(sample.presentAt ?? answered, answered);
+      }
       if (seen) {
-        const lagMs = asked - sample.ackAt;
+        const lagMs = Math.max(asked, sample.lastUnseenAt ?? asked) - sample.ackAt;
         this.observed.push(lagMs);
         this.points.push({ atMs: sample.ackAt - this.runStart, lagMs });
         return false;
       }
-      if (sample.kind === 'delete' && doc !== undefined) sample.presentSeen = true;
-      sample.lastUnseenAt = asked;
+      // For a delete, only a presence shows it had not arrived yet; an absence before one shows nothing.
+      if (sample.kind === 'write' || doc !== undefined) sample.lastUnseenAt = Math.max(sample.lastUnseenAt ?? asked, asked);
       return true;
     });
     if (left.length > 0) this.pending.set(key, left);
@@ -273,8 +319,8 @@ export class LagSampler {
 
   /**
    * Closes the samples a request begun at or after their deadline did not see, so a censored bound
-   * is at least `timeoutMs`; and, whatever the requests did (an engine down for long), those a
-   * whole further `timeoutMs` past it.
+   * is at least `timeoutMs`; and, whatever the requests showed (an engine down for long, a delete
+   * whose document never showed), those a whole further `timeoutMs` past it.
    */
   private expire(now: number): void {
     for (const [key, samples] of this.pending) {
@@ -292,7 +338,7 @@ export class LagSampler {
   /** An unseen sample at its end: censored at the time it was watched, or counted as not timeable. */
   private close(sample: Sample): void {
     if (sample.kind === 'write' && sample.supersededAt !== null) this.superseded++;
-    else if (sample.kind === 'delete' && !sample.presentSeen) this.unconfirmed++;
+    else if (sample.kind === 'delete' && sample.presentAt === null) this.unconfirmed++;
     else this.censoredBounds.push(sample.lastUnseenAt === null ? 0 : sample.lastUnseenAt - sample.ackAt);
   }
 }
