@@ -192,6 +192,28 @@ describe('lag sampler', () => {
     if (lag.state === 'measured') expect(lag.max).toBeGreaterThanOrEqual(15);
   });
 
+  it('asks an engine that answers nothing less often, and sends nothing once stopped', async () => {
+    let calls = 0;
+    const down: LagProbe = {
+      get: () => Promise.reject(new Error('connection refused')),
+      mget: () => {
+        calls++;
+        return Promise.reject(new Error('connection refused'));
+      },
+    };
+    const sampler = new LagSampler(down, 'i', 0, { every: 1, timeoutMs: 60_000, pollMs: 1 });
+    await write(sampler, op('insert', 1));
+    await sleep(300);
+    // About one request per 100 ms (plus the first look), not one per millisecond.
+    expect(calls).toBeLessThanOrEqual(8);
+    sampler.stop();
+    await sleep(20);
+    const after = calls;
+    await sleep(250);
+    expect(calls).toBe(after);
+    expect(sampler.pendingCount).toBe(0);
+  });
+
   it('gives no sample for a sampled write that failed or changed no row', async () => {
     const index = new TimedIndexStandIn();
     const sampler = new LagSampler(index, 'i', 0, { every: 1 });

@@ -80,6 +80,9 @@ interface Sample {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Pause between rounds while the engine answers nothing, in ms. */
+const ENGINE_DOWN_PAUSE_MS = 100;
+
 export class LagSampler {
   readonly points: LagPoint[] = [];
   private readonly observed: number[] = [];
@@ -93,9 +96,10 @@ export class LagSampler {
   private readonly inFlight = new Map<string, Set<LagTicket>>();
   /** Samples waiting for their first look (some may have been looked at by the loop meanwhile). */
   private unlooked: Sample[] = [];
-  private readonly firstLooksInFlight = new Set<Promise<void>>();
+  private readonly firstLooksInFlight = new Set<Promise<boolean>>();
   private loop: Promise<void> | undefined;
   private finishing = false;
+  private stopped = false;
   /** A sample arrived while the loop was busy. */
   private fresh = false;
   private wake: (() => void) | undefined;
@@ -188,6 +192,15 @@ export class LagSampler {
     this.unlooked = [];
   }
 
+  /** Stops watching at once, closing nothing (a run that crashed): no request is sent after those in flight. */
+  stop(): void {
+    this.stopped = true;
+    this.finishing = true;
+    this.wake?.();
+    this.pending.clear();
+    this.unlooked = [];
+  }
+
   /** Samples still being watched. */
   get pendingCount(): number {
     let n = 0;
@@ -238,7 +251,7 @@ export class LagSampler {
         if (!sample.looked) keys.add(sample.key);
       }
       if (keys.size === 0) return;
-      const look: Promise<void> = this.ask([...keys]).finally(() => {
+      const look: Promise<boolean> = this.ask([...keys]).finally(() => {
         this.firstLooksInFlight.delete(look);
         this.firstLook();
       });
@@ -256,11 +269,13 @@ export class LagSampler {
     this.loop = (async () => {
       try {
         while (this.pending.size > 0 && !this.finishing) {
-          await this.round();
+          const answered = await this.round();
           this.expire(monotonicMs());
           if (this.pending.size === 0 || this.finishing) break;
-          // A sample that arrived during the round is looked at again without pausing.
-          if (!this.fresh) await Promise.race([sleep(this.pollMs), new Promise<void>((resolve) => (this.wake = resolve))]);
+          // A sample that arrived during the round is looked at again without pausing; an engine
+          // that answered nothing (down under a fault) is asked again less often.
+          const pause = answered ? this.pollMs : Math.max(this.pollMs, ENGINE_DOWN_PAUSE_MS);
+          if (!this.fresh || !answered) await Promise.race([sleep(pause), new Promise<void>((resolve) => (this.wake = resolve))]);
           this.fresh = false;
           this.wake = undefined;
         }
@@ -270,23 +285,26 @@ export class LagSampler {
     })();
   }
 
-  /** One multi-get of every pending key, chunk by chunk. */
-  private async round(): Promise<void> {
+  /** One multi-get of every pending key, chunk by chunk; false when no request was answered. */
+  private async round(): Promise<boolean> {
     const keys = [...this.pending.keys()];
-    for (let i = 0; i < keys.length; i += this.chunk) await this.ask(keys.slice(i, i + this.chunk));
+    let answered = keys.length === 0;
+    for (let i = 0; i < keys.length && !this.stopped; i += this.chunk) if (await this.ask(keys.slice(i, i + this.chunk))) answered = true;
+    return answered;
   }
 
-  /** One multi-get request and what it shows about each pending sample of its keys. */
-  private async ask(keys: string[]): Promise<void> {
+  /** One multi-get request and what it shows about each pending sample of its keys; false when it failed. */
+  private async ask(keys: string[]): Promise<boolean> {
     const asked = monotonicMs();
     let docs: (StoredDocument | undefined)[];
     try {
       docs = await this.search.mget(this.index, keys);
     } catch {
-      return; // the engine may be down under a fault: the deadline still runs
+      return false; // the engine may be down under a fault: the deadline still runs
     }
     const answered = monotonicMs();
     keys.forEach((key, j) => this.observe(key, docs[j], asked, answered));
+    return true;
   }
 
   private observe(key: string, doc: StoredDocument | undefined, asked: number, answered: number): void {

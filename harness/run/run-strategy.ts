@@ -130,6 +130,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
   const worker = new StrategyWorker(strategy, context);
   let pool: mysql.Pool | undefined;
   let search: SearchPort | undefined;
+  let lag: LagSampler | undefined;
   try {
     // 1. worker, clients, setup
     await worker.start();
@@ -154,7 +155,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     const history = new HistoryWriter(path.join(input.runDir, historyFile));
     const latency = new PercentileRecorder();
     const timeline = new Timeline(runStart);
-    const lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
+    lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
     const counts: OpCounts = { attempted: 0, ok: 0, failed: 0, unknown: 0 };
     const lastAck = { time: runStart };
     const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck };
@@ -258,6 +259,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     };
     return { result, extras: { names, interrupted } };
   } finally {
+    lag?.stop();
     await worker.stop();
     if (!input.keepData) {
       await pool?.query(dropTableSql(names.table)).catch(() => {});
