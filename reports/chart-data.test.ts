@@ -62,6 +62,13 @@ describe('scenarioCharts', () => {
     expect(specs(scenarioCharts('c0', [resultFixture({ lagMs: { state: 'measured', samples: 6, p50: 1, p95: 1, p99: 1, max: 1 } })], colors))[2]!.note).toBeUndefined();
   });
 
+  it('notes that censored lag samples are not drawn, and does not take them for thinning', () => {
+    // 6 observed samples in the series, 2 censored ones in the figures: nothing was thinned.
+    const censored = resultFixture({ lagMs: { state: 'measured', samples: 8, p50: 1, p95: 60_000, p99: 60_000, max: 60_001, censored: 2, lowerBound: ['p95', 'p99', 'max'] } });
+    const charts = specs(scenarioCharts('c0', [censored], colors));
+    expect(charts.find((c) => c.id === 'c0-lag')!.note).toBe("censored samples (not seen while watched) are not drawn (naive: 2); the table's percentiles count them");
+  });
+
   it('draws fault windows as bands in seconds, an unfinished one open-ended', () => {
     const faulted = resultFixture({ faults: [{ kind: 'pause', target: 'search', startMs: 1500, endMs: 4000 }, { kind: 'kill', target: 'worker', startMs: 5000, endMs: null }] });
     const [throughput] = specs(scenarioCharts('c0', [faulted], colors));

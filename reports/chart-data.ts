@@ -159,10 +159,18 @@ export function scenarioCharts(prefix: string, results: readonly ScenarioResult[
   const cdfLines: Line[] = withSeries.map((result, i) => ({ label: result.strategy, color: color(result), points: { x: cdf.x, y: cdf.y[i]!.map((f) => (f === null ? null : f * 100)) } }));
   const time = 's since the workload began';
 
+  const observedLag = (result: ScenarioResult) => (result.lagMs.state === 'measured' ? result.lagMs.samples - (result.lagMs.censored ?? 0) : 0);
   const thinnedLag = withSeries
-    .filter((result) => result.lagMs.state === 'measured' && result.series!.lag.length < result.lagMs.samples)
-    .map((result) => `${result.strategy}: ${result.series!.lag.length} of ${result.lagMs.samples}`);
-  const lagNote = thinnedLag.length ? `drawn from the lag samples kept in the series (${thinnedLag.join('; ')}); the table's percentiles use them all` : undefined;
+    .filter((result) => result.series!.lag.length < observedLag(result))
+    .map((result) => `${result.strategy}: ${result.series!.lag.length} of ${observedLag(result)}`);
+  // Censored samples have no lag to draw (only a lower bound): the charts show the observed ones and say so.
+  const censoredOf = (result: ScenarioResult) => (result.lagMs.state === 'measured' ? (result.lagMs.censored ?? 0) : 0);
+  const censoredLag = withSeries.filter((result) => censoredOf(result) > 0).map((result) => `${result.strategy}: ${censoredOf(result)}`);
+  const lagNotes = [
+    thinnedLag.length ? `drawn from the lag samples kept in the series (${thinnedLag.join('; ')}); the table's percentiles use them all` : null,
+    censoredLag.length ? `censored samples (not seen while watched) are not drawn (${censoredLag.join('; ')}); the table's percentiles count them` : null,
+  ].filter((note) => note !== null);
+  const lagNote = lagNotes.length ? lagNotes.join('. ') : undefined;
   const noted = (c: Chart): Chart => (lagNote && !isEmptyChart(c) ? { ...c, note: lagNote } : c);
 
   return [

@@ -1,7 +1,7 @@
 // converge report: table formatting — readable units, and figures that were not measured, skipped
 // or crashed said in words (never 0), with their reason kept for the tooltip.
 import { describe, expect, it } from 'vitest';
-import type { ConvergenceResult } from '../harness/results/schema.ts';
+import type { ConvergenceResult, Percentiles } from '../harness/results/schema.ts';
 import * as f from './format.ts';
 import { resultFixture } from './fixtures.ts';
 
@@ -39,6 +39,15 @@ describe('figures that may not exist', () => {
     const figure = f.percentileFigure(resultFixture().latencyMs, 'p95');
     expect(figure).toMatchObject({ text: '11.3 ms', state: 'value' });
     expect(figure.note).toContain('301 samples');
+  });
+
+  it('shows a percentile that falls among censored samples as a lower bound, > X, and counts the censored', () => {
+    const lag: Percentiles = { state: 'measured', samples: 100, p50: 3.2, p95: 20, p99: 60_000, max: 60_004, censored: 2, lowerBound: ['p99', 'max'] };
+    expect(f.percentileFigure(lag, 'p50')).toMatchObject({ text: '3.2 ms', state: 'value' });
+    const p99 = f.percentileFigure(lag, 'p99');
+    expect(p99).toMatchObject({ text: '> 1 min 0 s', state: 'value' });
+    expect(p99.note).toContain('2 of 100 samples were not seen while watched (censored)');
+    expect(f.samplesFigure(lag).text).toBe('100 (2 censored)');
   });
 
   it('shows a crashed convergence check as unknown in every convergence figure', () => {

@@ -57,15 +57,21 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? scaled : scaled.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
 
-/** One percentile (or the max) of a latency or lag distribution. */
+/** One percentile (or the max) of a latency or lag distribution; `> X` where only a lower bound is known. */
 export function percentileFigure(p: Percentiles, key: 'p50' | 'p95' | 'p99' | 'max'): Figure {
   if (p.state === 'none') return { text: 'none', state: 'none', note: p.reason };
+  if (p.lowerBound?.includes(key)) {
+    const censored = `${formatNumber(p.censored ?? 0, 0)} of ${formatNumber(p.samples, 0)} samples were not seen while watched (censored)`;
+    return value(`> ${formatMs(p[key])}`, `${key} is at least ${p[key]} ms: ${censored}, and it falls among them`);
+  }
   return value(formatMs(p[key]), `${key} of ${formatNumber(p.samples, 0)} samples: ${p[key]} ms`);
 }
 
-/** How many samples a distribution holds: `none` when nothing was sampled. */
+/** How many samples a distribution holds, and how many of them are censored: `none` when nothing was sampled. */
 export function samplesFigure(p: Percentiles): Figure {
-  return p.state === 'none' ? { text: 'none', state: 'none', note: p.reason } : value(formatNumber(p.samples, 0));
+  if (p.state === 'none') return { text: 'none', state: 'none', note: p.reason };
+  if (!p.censored) return value(formatNumber(p.samples, 0));
+  return value(`${formatNumber(p.samples, 0)} (${formatNumber(p.censored, 0)} censored)`, 'censored: not seen while watched; each counts as at least the time it was watched');
 }
 
 export function convergedFigure(c: ConvergenceResult): Figure {

@@ -1,9 +1,10 @@
 // The console summary of a run: one line per strategy × scenario with its verdict as it stands
 // against what the scenario expects (`FAIL (expected)`, `PASS (may fail)`: standing.ts) and its
 // headline figures, then a note per expected failure and per pass where the strategy may fail (the
-// bench lists the unexpected ones itself, with its exit code). Presentation only; it reads the
-// results, measures nothing.
-import type { ScenarioResult } from '../results/schema.ts';
+// bench lists the unexpected ones itself, with its exit code), then per pair its throughput per
+// phase and its lag samples (`>X`: a lower bound). Presentation only; it reads the results,
+// measures nothing.
+import type { Percentiles, PercentileKey, ScenarioResult } from '../results/schema.ts';
 import { standing, type Standing } from '../results/standing.ts';
 
 const fmt = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '-' : value.toFixed(digits));
@@ -22,6 +23,23 @@ function note(result: ScenarioResult, s: Standing): string | null {
   return null;
 }
 
+/** A measured percentile, `>X` where only a lower bound is known (it falls among censored samples). */
+const pct = (p: Percentiles & { state: 'measured' }, key: PercentileKey) => `${p.lowerBound?.includes(key) ? '>' : ''}${fmt(p[key])}`;
+
+/** Per pair: throughput per phase over each phase's own running time, and what became of the lag samples. */
+function detailLines(r: ScenarioResult): string[] {
+  const t = r.throughput;
+  const phases = (t.phases ?? []).map((p) => `${p.name} ${fmt(p.opsPerSec, 0)}`);
+  const running = t.runningMs === undefined ? '' : ` over ${fmt(t.runningMs / 1000, 2)} s running`;
+  const lines = [`  throughput ops/s: ${[...phases, `total ${fmt(t.opsPerSec, 0)}${running}`].join(', ')}`];
+  const lag = r.lagMs;
+  const figures = lag.state === 'measured' ? `p50 ${pct(lag, 'p50')}, p95 ${pct(lag, 'p95')}, p99 ${pct(lag, 'p99')}, max ${pct(lag, 'max')} ms over ${lag.samples} samples (${lag.censored ?? 0} censored)` : `none (${lag.reason})`;
+  const s = r.lagSampling;
+  const untimed = s ? `; not timed: ${s.superseded} superseded, ${s.unconfirmed} unconfirmed deletes` : '';
+  lines.push(`  lag: ${figures}${untimed}`);
+  return [`${r.strategy}/${r.scenario}`, ...lines];
+}
+
 export function summaryTable(results: ScenarioResult[]): string {
   const header = ['strategy', 'scenario', 'verdict', 'ops ok/fail/unk', 'ops/s', 'lat p50/p99 ms', 'lag p50/p99 ms', 'converged', 'miss/extra/mism', 'conv ms'];
   const standings = results.map((r) => standing(r));
@@ -34,7 +52,7 @@ export function summaryTable(results: ScenarioResult[]): string {
       `${r.ops.ok}/${r.ops.failed}/${r.ops.unknown}`,
       fmt(r.throughput.opsPerSec, 0),
       r.latencyMs.state === 'measured' ? `${fmt(r.latencyMs.p50)}/${fmt(r.latencyMs.p99)}` : '-',
-      r.lagMs.state === 'measured' ? `${fmt(r.lagMs.p50)}/${fmt(r.lagMs.p99)}` : '-',
+      r.lagMs.state === 'measured' ? `${pct(r.lagMs, 'p50')}/${pct(r.lagMs, 'p99')}` : '-',
       conv ? (conv.converged ? 'yes' : 'NO') : 'unknown',
       conv ? `${conv.missing}/${conv.extra}/${conv.mismatched}` : '-',
       conv ? fmt(conv.timeMs, 0) : '-',
@@ -43,5 +61,6 @@ export function summaryTable(results: ScenarioResult[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
   const notes = results.map((r, i) => note(r, standings[i]!)).filter((n): n is string => n !== null);
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
+  const table = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  return [...table, ...(notes.length > 0 ? ['', ...notes] : []), '', ...results.flatMap(detailLines)].join('\n');
 }

@@ -93,4 +93,13 @@ describe('judge', () => {
     expect(v.lines.filter((l) => l.outcome === 'unknown').map((l) => l.check)).toEqual(['anomalies.dirtyReads', 'anomalies.staleReads', 'maxLagMs.p99']);
     expect(await settle(() => 3)).toEqual({ state: 'done', value: 3 });
   });
+
+  it('judges a lag figure that is only a lower bound: fail above the limit, unknown within it, never pass', () => {
+    const lag = (p99: number) => ({ state: 'done' as const, value: { state: 'measured' as const, samples: 100, p50: 3, p95: 20, p99, max: 60_000, censored: 2, lowerBound: ['p99' as const, 'max' as const] } });
+    const above = judge(scenario, { ...good, lag: lag(60_000) }).lines.find((l) => l.check === 'maxLagMs.p99');
+    expect(above).toEqual({ check: 'maxLagMs.p99', outcome: 'fail', reason: 'p99 lag > 60000.0 ms (a lower bound) over 100 samples (2 censored: not seen while watched), at most 100 ms allowed' });
+    const within = judge(scenario, { ...good, lag: lag(40) }).lines.find((l) => l.check === 'maxLagMs.p99');
+    expect(within).toMatchObject({ outcome: 'unknown' });
+    expect(within?.reason).toBe('p99 lag > 40.0 ms is only a lower bound over 100 samples (2 censored: not seen while watched); the true value may exceed 100 ms allowed');
+  });
 });

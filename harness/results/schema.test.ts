@@ -41,6 +41,19 @@ describe('results.json schema', () => {
     expect(resultsFileSchema.parse(JSON.parse(JSON.stringify(file)))).toEqual(file);
   });
 
+  it('accepts throughput per phase, censored lag figures and the lag sampling, and refuses an unknown lower-bound key', () => {
+    const withNew: ScenarioResult = {
+      ...result,
+      throughput: { opsPerSec: 500, runningMs: 2_000, phases: [{ name: 'increments', ops: 1_000, ms: 2_000, opsPerSec: 500 }] },
+      lagMs: { state: 'measured', samples: 10, p50: 1, p95: 2, p99: 60_000, max: 60_000, censored: 1, lowerBound: ['p99', 'max'] },
+      lagSampling: { every: 10, sampled: 12, observed: 9, censored: 1, superseded: 1, unconfirmed: 1 },
+    };
+    const parsed = resultsFileSchema.parse(JSON.parse(JSON.stringify({ ...file, results: [withNew] })));
+    expect(parsed.results[0]).toEqual(withNew);
+    const badKey = { ...withNew, lagMs: { ...withNew.lagMs, lowerBound: ['p42'] } };
+    expect(resultsFileSchema.safeParse({ ...file, results: [badKey] }).success).toBe(false);
+  });
+
   it('refuses another schemaVersion, a missing figure and a figure without its state', () => {
     expect(resultsFileSchema.safeParse({ ...file, schemaVersion: 2 }).success).toBe(false);
     const { lagMs: _, ...noLag } = result;

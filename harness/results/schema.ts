@@ -8,7 +8,15 @@ export const SCHEMA_VERSION = 1;
 
 const count = z.number().int().min(0);
 
-/** Percentiles of a set of millisecond samples. `none`: nothing was sampled. */
+export const PERCENTILE_KEYS = ['p50', 'p95', 'p99', 'max'] as const;
+export type PercentileKey = (typeof PERCENTILE_KEYS)[number];
+
+/**
+ * Percentiles of a set of millisecond samples. `none`: nothing was sampled. `censored` of the
+ * `samples` are known only to exceed a bound (e.g. lag samples never seen before the harness
+ * stopped watching); the figures named in `lowerBound` fall among them: the true value is at
+ * least the figure. Both are absent when no sample is censored.
+ */
 export const percentilesSchema = z.discriminatedUnion('state', [
   z.strictObject({
     state: z.literal('measured'),
@@ -17,6 +25,8 @@ export const percentilesSchema = z.discriminatedUnion('state', [
     p95: z.number(),
     p99: z.number(),
     max: z.number(),
+    censored: count.optional(),
+    lowerBound: z.array(z.enum(PERCENTILE_KEYS)).optional(),
   }),
   z.strictObject({ state: z.literal('none'), samples: z.literal(0), reason: z.string() }),
 ]);
@@ -140,9 +150,29 @@ export const scenarioResultSchema = z.strictObject({
   /** The generator's run seed. */
   seed: z.number().int(),
   ops: z.strictObject({ attempted: count, ok: count, failed: count, unknown: count }),
-  throughput: z.strictObject({ opsPerSec: z.number().min(0) }),
+  /**
+   * Operations per second over the phases' own running time (checkpoint waits and the warm-up
+   * excluded): `runningMs` is the sum of the phase groups' wall times (groups run one after
+   * another, the phases of a group side by side), and each phase's rate is over its own time.
+   * `runningMs` and `phases` are absent in results written before they existed.
+   */
+  throughput: z.strictObject({
+    opsPerSec: z.number().min(0),
+    runningMs: z.number().min(0).optional(),
+    phases: z.array(z.strictObject({ name: z.string(), ops: count, ms: z.number().min(0), opsPerSec: z.number().min(0) })).optional(),
+  }),
   latencyMs: percentilesSchema,
   lagMs: percentilesSchema,
+  /**
+   * How the lag was sampled and what became of the samples: every `every`-th operation of a phase,
+   * if a write, was sampled; `sampled` were acknowledged; `observed` + `censored` are `lagMs`'s
+   * samples; `superseded` (a later delete of the key came before they were seen) and `unconfirmed`
+   * (deletes whose document was never seen in the index) cannot be timed and are not in `lagMs`.
+   * Absent in results written before it existed.
+   */
+  lagSampling: z
+    .strictObject({ every: z.number().int().min(1), sampled: count, observed: count, censored: count, superseded: count, unconfirmed: count })
+    .optional(),
   convergence: convergenceResultSchema,
   anomalies: anomaliesResultSchema,
   perOpCost: perOpCostSchema,
@@ -167,6 +197,8 @@ export const scenarioResultSchema = z.strictObject({
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;
+export type Throughput = ScenarioResult['throughput'];
+export type LagSampling = NonNullable<ScenarioResult['lagSampling']>;
 
 /** results.json. */
 export const resultsFileSchema = z.strictObject({

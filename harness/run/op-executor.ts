@@ -41,6 +41,8 @@ async function readIndex(search: SearchPort, index: string, id: number): Promise
 export async function executeOp(parts: ExecutorParts, process: number, op: Op): Promise<void> {
   const { history, counts } = parts;
   counts.attempted++;
+  // The lag sampler's look before a write (a sampled delete reads its document) is not the write's latency.
+  const lagTicket = op.kind === 'read' ? undefined : await parts.lag.beforeWrite(op);
   const invokedAt = monotonicMs();
   await history.append({ process, type: 'invoke', op, time: invokedAt });
   if (op.kind === 'read') {
@@ -63,9 +65,10 @@ export async function executeOp(parts: ExecutorParts, process: number, op: Op): 
     parts.timeline.record(done, 'ok', done - invokedAt);
     parts.lastAck.time = done;
     await history.append({ process, type: 'ok', op, value: outcome.value, version: outcome.version, time: done });
-    parts.lag.onAcknowledged(op, outcome.version, done);
+    if (lagTicket) parts.lag.acknowledged(lagTicket, outcome.version, done);
   } catch (error) {
     const done = monotonicMs();
+    if (lagTicket) parts.lag.abandoned(lagTicket);
     const definite = error instanceof ConvergeError ? error.definite : false;
     if (definite) counts.failed++;
     else counts.unknown++;

@@ -25,6 +25,9 @@ export interface GroupRunOptions {
 
 export interface GroupRunResult {
   processesUsed: number;
+  /** The group's own wall time: from its start until its last phase ended (not the deferred capture's start). */
+  ms: number;
+  /** Each phase's operations and its own running time, from its start (after its anchor) to its end. */
   phases: { name: string; ops: number; ms: number }[];
 }
 
@@ -45,6 +48,7 @@ function captureMark(options: Readonly<Record<string, unknown>>): { phase: strin
 }
 
 export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions): Promise<GroupRunResult> {
+  const groupStart = Date.now();
   const states = new Map<number, PhaseProgress>(group.phases.map((scheduled) => [scheduled.index, { done: 0, startedAt: null, finished: false, waiters: [] }]));
   let nextProcess = options.firstProcess;
   const results: GroupRunResult['phases'] = [];
@@ -117,6 +121,7 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
   };
 
   await Promise.all(group.phases.map((scheduled) => runPhase(scheduled)));
+  const ms = Date.now() - groupStart;
   await capture;
-  return { processesUsed: nextProcess - options.firstProcess, phases: results };
+  return { processesUsed: nextProcess - options.firstProcess, ms, phases: results };
 }

@@ -5,12 +5,13 @@
 //      is given them as the starting state), and let the strategy warm up on them (optional
 //      `warmUp`: its machinery catches up, so lag is measured in steady state);
 //   3. run the phase groups in order, every operation recorded in the history; after a group with
-//      a checkpoint, ask the strategy to quiesce and compare the stores;
-//   4. heal and wait: ask the strategy to quiesce (bounded by the scenario's convergence timeout)
-//      and let the lag samples finish;
+//      a checkpoint, ask the strategy to quiesce and compare the stores (throughput counts only the
+//      groups' own running time, not these waits);
+//   4. heal and wait: ask the strategy to quiesce (bounded by the scenario's convergence timeout);
 //   5. final reads: compare the stores until they agree or the timeout passes since the last
-//      acknowledged write (time to convergence), then check anomalies over the whole history and
-//      the final index, and read the keys the expectations name;
+//      acknowledged write (time to convergence; the lag samples keep being watched meanwhile, and
+//      those still unseen are then closed as censored), then check anomalies over the whole
+//      history and the final index, and read the keys the expectations name;
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
 //      stats and configuration; tear its machinery down and stop the worker.
 // Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
@@ -47,6 +48,7 @@ import { expectationFor } from './pair-expectation.ts';
 import { LagSampler } from './lag-sampler.ts';
 import type { OpCounts } from './op-executor.ts';
 import { runPhaseGroup } from './phase-group-runner.ts';
+import { workloadThroughput, type GroupRun } from './throughput.ts';
 import { measurePerOpCost } from './per-op-cost.ts';
 import { Timeline } from './timeline.ts';
 import { workerLogName } from './worker-log.ts';
@@ -144,6 +146,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
   let tornDown = false;
   let pool: mysql.Pool | undefined;
   let search: SearchPort | undefined;
+  let lag: LagSampler | undefined;
   try {
     // 1. worker, clients, setup (`open` creates nothing: the lease is taken before `setup`)
     pool = createMysqlPool(input.endpoints.mysql, { connectionLimit: 4 });
@@ -172,7 +175,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     const history = new HistoryWriter(path.join(input.runDir, historyFile));
     const latency = new PercentileRecorder();
     const timeline = new Timeline(runStart);
-    const lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
+    lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
     const counts: OpCounts = { attempted: 0, ok: 0, failed: 0, unknown: 0 };
     const lastAck = { time: runStart };
     const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck };
@@ -183,12 +186,13 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     const onCheck = (at: number, report: ConvergenceReport) =>
       divergence.push({ atMs: at - runStart, missing: report.missing, extra: report.extra, mismatched: report.mismatched });
     let firstProcess = 0;
-    const workloadStart = monotonicMs();
+    const groupRuns: GroupRun[] = [];
     for (const group of phaseGroups(scenario)) {
       if (input.signal.aborted) break;
       const ran = await runPhaseGroup(group, { workload, parts, signal: input.signal, firstProcess, ...(input.progress ? { progress: input.progress } : {}) });
       firstProcess += ran.processesUsed;
       phases.push(...ran.phases);
+      groupRuns.push(ran);
       if (group.checkpoint && !input.signal.aborted) {
         const after = group.phases.at(-1)!.phase.name;
         const outcome = await settle(async () => {
@@ -204,18 +208,18 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         log(`${strategy}/${scenario.name}: checkpoint after ${after}: ${outcome.state === 'done' ? (outcome.value.converged ? 'converged' : 'diverged') : `unknown (${outcome.error})`}`);
       }
     }
-    const workloadMs = monotonicMs() - workloadStart;
     const interrupted = input.signal.aborted;
 
-    // 4. quiesce and let the lag samples finish
+    // 4. quiesce
     const timeoutMs = interrupted ? 0 : scenario.expect.convergenceTimeoutMs;
     const quiesce = await settle(() => worker.quiesce(timeoutMs));
     if (quiesce.state === 'crashed') log(`${strategy}/${scenario.name}: quiesce failed: ${quiesce.error}`);
     await history.close();
     await input.afterWorkload?.(names);
 
-    // 5. final reads (the lag samples still polling finish meanwhile)
-    const [convergence] = await Promise.all([settle(() => waitForConvergence(sources, lastAck.time, timeoutMs, monotonicMs, onCheck)), lag.drain()]);
+    // 5. final reads (the lag samples are watched meanwhile, then those still unseen are closed)
+    const convergence = await settle(() => waitForConvergence(sources, lastAck.time, timeoutMs, monotonicMs, onCheck));
+    await lag.finish();
     const anomalies = await settle(async () => {
       const checker = new AnomalyChecker(scenario.entity, seedRows);
       await checker.consume(readHistory(path.join(input.runDir, historyFile)));
@@ -223,7 +227,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       return checker.report();
     });
     const finalValues = await settle(() => finalStates(sources, scenario.expect.finalValues.map((expected) => expected.id)));
-    const lagSummary = lag.recorder.summary(lag.unresolved > 0 ? `${lag.unresolved} samples never showed up` : 'no acknowledged write was sampled');
+    const lagSummary = lag.summary();
 
     // 6. verdict, per-op cost, stats, teardown
     const verdict = judge(scenario, {
@@ -249,18 +253,16 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       () => (tornDown = true),
       (error: unknown) => log(`${strategy}: teardown failed: ${String(error)}`),
     );
-    if (lag.skipped > 0) stats.lagSamplesSkipped = lag.skipped;
-    if (lag.unresolved > 0) stats.lagSamplesUnresolved = lag.unresolved;
-    if (lag.superseded > 0) stats.lagSamplesSuperseded = lag.superseded;
     const result: ScenarioResult = {
       strategy,
       scenario: scenario.name,
       params: scenario.params,
       seed: input.seed,
       ops: counts,
-      throughput: { opsPerSec: workloadMs > 0 ? (counts.attempted * 1000) / workloadMs : 0 },
+      throughput: workloadThroughput(groupRuns),
       latencyMs: latency.summary('no write was acknowledged'),
       lagMs: lagSummary,
+      lagSampling: lag.sampling(),
       convergence: convergenceResult(convergence),
       anomalies: anomaliesResult(anomalies),
       perOpCost,
@@ -284,6 +286,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     };
     return { result, extras: { names, interrupted } };
   } finally {
+    lag?.stop();
     await worker.stop();
     if (setupBegun && !tornDown) {
       // The pair crashed before its teardown (or the teardown failed): try once more in a fresh worker.

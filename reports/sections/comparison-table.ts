@@ -25,6 +25,38 @@ function checkpointRows(results: readonly ScenarioResult[]): Row[] {
   ]);
 }
 
+/** Throughput over the phases' own running time, in total and per phase (union of the phase names). */
+function throughputRows(results: readonly ScenarioResult[]): Row[] {
+  const names = [...new Set(results.flatMap((r) => r.throughput.phases?.map((p) => p.name) ?? []))];
+  const total: Row = [
+    'throughput',
+    (r) => {
+      const t = r.throughput;
+      const note = t.runningMs === undefined ? undefined : `over ${f.formatMs(t.runningMs)} of the phases' own running time (checkpoint waits excluded)`;
+      return { text: `${f.formatNumber(t.opsPerSec)} ops/s`, state: 'value', ...(note ? { note } : {}) };
+    },
+  ];
+  return [
+    total,
+    ...names.map((name): Row => [
+      `throughput: ${name}`,
+      (r) => {
+        const phase = r.throughput.phases?.find((p) => p.name === name);
+        if (!phase) return { text: 'not run', state: 'none' };
+        return { text: `${f.formatNumber(phase.opsPerSec)} ops/s`, state: 'value', note: `${f.formatNumber(phase.ops, 0)} operations in ${f.formatMs(phase.ms)}` };
+      },
+    ]),
+  ];
+}
+
+/** Lag samples that could not be timed: superseded by a later delete, or deletes never seen present. */
+function untimedLagFigure(r: ScenarioResult): f.Figure {
+  const s = r.lagSampling;
+  if (!s) return { text: 'not reported', state: 'none' };
+  const n = s.superseded + s.unconfirmed;
+  return { text: f.formatNumber(n, 0), state: 'value', note: `${s.superseded} superseded by a later delete before they were seen; ${s.unconfirmed} deletes whose document was never seen in the index; the writes at every ${s.every}th position of each phase were sampled` };
+}
+
 /** The rows of the table, grouped; the strategies' own stats are the union of the keys they report. */
 export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
   const statKeys = [...new Set(results.flatMap((r) => Object.keys(r.stats)))];
@@ -37,7 +69,7 @@ export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
         ['ok', (r) => count(r.ops.ok)],
         ['failed', (r) => ({ text: f.formatNumber(r.ops.failed, 0), state: r.ops.failed > 0 ? 'bad' : 'value' })],
         ['unknown outcome', (r) => ({ text: f.formatNumber(r.ops.unknown, 0), state: r.ops.unknown > 0 ? 'bad' : 'value' })],
-        ['throughput', (r) => ({ text: `${f.formatNumber(r.throughput.opsPerSec)} ops/s`, state: 'value' })],
+        ...throughputRows(results),
       ],
     ],
     [
@@ -57,6 +89,7 @@ export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
         ['p99', (r) => f.percentileFigure(r.lagMs, 'p99')],
         ['max', (r) => f.percentileFigure(r.lagMs, 'max')],
         ['samples', (r) => f.samplesFigure(r.lagMs)],
+        ['not timed', untimedLagFigure],
       ],
     ],
     [

@@ -55,6 +55,18 @@ describe('naive through the harness', () => {
       ['delete-all', true],
     ]);
     expect(result.verdict).toBe('pass');
+    // Throughput over the phases' own running time: the three checkpoints' waits are not in it.
+    const phaseMs = result.series!.phases.reduce((sum, phase) => sum + phase.ms, 0);
+    expect(result.throughput.phases?.map((phase) => [phase.name, phase.ops])).toEqual([
+      ['insert-all', 300],
+      ['update-all', 300],
+      ['delete-all', 300],
+    ]);
+    expect(result.throughput.runningMs).toBeGreaterThanOrEqual(phaseMs);
+    expect(Math.abs(result.throughput.opsPerSec / (900_000 / phaseMs) - 1)).toBeLessThan(0.02);
+    // Every 10th write sampled, every one timed: the deletes' documents were seen before they went.
+    expect(result.lagSampling).toEqual({ every: 10, sampled: 90, observed: 90, censored: 0, superseded: 0, unconfirmed: 0 });
+    expect(result.lagMs).toMatchObject({ state: 'measured', samples: 90 });
   });
 
   it('reports exactly the documents the test removed, altered and planted in the index', async () => {

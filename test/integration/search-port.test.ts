@@ -1,5 +1,5 @@
-// The search port against the real engine: index, real-time get, external versions that reject
-// stale writes, delete seen, bulk, and a sorted scan that returns every document once.
+// The search port against the real engine: index, real-time get and multi-get, external versions
+// that reject stale writes, delete seen, bulk, and a sorted scan that returns every document once.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSearch } from '../../harness/stores/search/connect-search.ts';
@@ -48,6 +48,21 @@ describe('search port on the local engine', () => {
     // A late write older than the versioned delete must not resurrect the document.
     await expect(search.index(index, '2', { id: 2, name: 'late' }, { version: 5, versionType: 'external' })).rejects.toBeInstanceOf(VersionConflictError);
     expect(await search.get(index, '2')).toBeUndefined();
+  });
+
+  it('multi-gets documents in real time, in the order asked, undefined where absent', async () => {
+    expect(await search.mget(index, [])).toEqual([]);
+    // No refresh: a real-time multi-get must see writes a search would not yet.
+    await search.index(index, '300', { id: 300, name: 'a' }, { version: 4, versionType: 'external' });
+    await search.index(index, '301', { id: 301, name: 'b' });
+    const docs = await search.mget(index, ['301', '399', '300']);
+    expect(docs.map((doc) => doc?.source)).toEqual([{ id: 301, name: 'b' }, undefined, { id: 300, name: 'a' }]);
+    expect(docs[2]?.version).toBe(4);
+    await search.delete(index, '301');
+    expect((await search.mget(index, ['301', '300'])).map((doc) => doc?.id)).toEqual([undefined, '300']);
+    // As a single GET does, a missing index holds no document.
+    expect(await search.mget(`${index}-missing`, ['1', '2'])).toEqual([undefined, undefined]);
+    await search.delete(index, '300', { version: 5, versionType: 'external' });
   });
 
   it('applies a bulk request item by item and scans every document in id order', async () => {

@@ -81,6 +81,27 @@ interface WriteBody {
   _primary_term: number;
 }
 
+/** One document as a GET or an `_mget` entry returns it. */
+interface GetBody {
+  found?: boolean;
+  _id: string;
+  _source?: SearchDocument;
+  _version: number;
+  _seq_no?: number;
+  _primary_term?: number;
+}
+
+function storedDocument(body: GetBody): StoredDocument | undefined {
+  if (!body.found) return undefined;
+  return {
+    id: body._id,
+    source: body._source ?? {},
+    version: body._version,
+    ...(body._seq_no !== undefined ? { seqNo: body._seq_no } : {}),
+    ...(body._primary_term !== undefined ? { primaryTerm: body._primary_term } : {}),
+  };
+}
+
 export class RestSearchPort implements SearchPort {
   constructor(
     readonly engine: 'opensearch' | 'elasticsearch',
@@ -133,15 +154,20 @@ export class RestSearchPort implements SearchPort {
 
   async get(index: string, id: string): Promise<StoredDocument | undefined> {
     const response = await this.call({ method: 'GET', path: `/${enc(index)}/_doc/${enc(id)}`, querystring: { realtime: true } }, [404]);
-    const body = response.body as { found?: boolean; _id: string; _source?: SearchDocument; _version: number; _seq_no?: number; _primary_term?: number };
-    if (response.statusCode === 404 || !body.found) return undefined;
-    return {
-      id: body._id,
-      source: body._source ?? {},
-      version: body._version,
-      ...(body._seq_no !== undefined ? { seqNo: body._seq_no } : {}),
-      ...(body._primary_term !== undefined ? { primaryTerm: body._primary_term } : {}),
-    };
+    if (response.statusCode === 404) return undefined;
+    return storedDocument(response.body as GetBody);
+  }
+
+  async mget(index: string, ids: readonly string[]): Promise<(StoredDocument | undefined)[]> {
+    if (ids.length === 0) return [];
+    const response = await this.call({ method: 'POST', path: `/${enc(index)}/_mget`, querystring: { realtime: true }, body: { ids } });
+    const docs = (response.body as { docs: (GetBody & { error?: { type?: string; reason?: string } })[] }).docs;
+    return docs.map((doc) => {
+      // As for a single GET, a missing index holds no document; any other failure is the engine's.
+      if (doc.error?.type === 'index_not_found_exception') return undefined;
+      if (doc.error) throw searchErrorFor(response.statusCode, { error: doc.error });
+      return storedDocument(doc);
+    });
   }
 
   async bulk(operations: BulkOperation[], options: { refresh?: boolean | 'wait_for' } = {}): Promise<BulkItemResult[]> {

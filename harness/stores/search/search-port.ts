@@ -1,5 +1,5 @@
-// The search port: what converge needs from a search engine (index, get, delete with external
-// versions, bulk, refresh, a sorted scan with search_after), independent of the engine. Two
+// The search port: what converge needs from a search engine (index, get, multi-get, delete with
+// external versions, bulk, refresh, a sorted scan with search_after), independent of the engine. Two
 // adapters implement it: OpenSearch and Elasticsearch 8/9, each through its official client.
 
 export type SearchDocument = Record<string, unknown>;
@@ -64,6 +64,12 @@ export interface SearchPort {
   index(index: string, id: string, doc: SearchDocument, options?: WriteOptions): Promise<WriteResult>;
   /** A real-time GET; undefined when the document does not exist. */
   get(index: string, id: string): Promise<StoredDocument | undefined>;
+  /**
+   * Real-time GETs of several documents in one request (`_mget`): one entry per id, in the order
+   * given, undefined where the document does not exist. One request whatever the number of ids:
+   * callers chunk. Throws when the engine fails any of them.
+   */
+  mget(index: string, ids: readonly string[]): Promise<(StoredDocument | undefined)[]>;
   /** Throws VersionConflictError on a version conflict; `not_found` is a result, not an error. */
   delete(index: string, id: string, options?: WriteOptions): Promise<WriteResult>;
   bulk(operations: BulkOperation[], options?: { refresh?: boolean | 'wait_for' }): Promise<BulkItemResult[]>;
