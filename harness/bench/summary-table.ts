@@ -8,10 +8,11 @@ export function summaryTable(results: ScenarioResult[]): string {
   const header = ['strategy', 'scenario', 'verdict', 'ops ok/fail/unk', 'ops/s', 'lat p50/p99 ms', 'lag p50/p99 ms', 'converged', 'miss/extra/mism', 'conv ms'];
   const rows = results.map((r) => {
     const conv = r.convergence.state === 'checked' ? r.convergence : undefined;
+    const notJudged = r.lines.filter((line) => line.outcome === 'not-judged').length;
     return [
       r.strategy,
       r.scenario,
-      r.verdict.toUpperCase(),
+      `${r.verdict.toUpperCase()}${notJudged > 0 ? ` (${notJudged} not judged)` : ''}`,
       `${r.ops.ok}/${r.ops.failed}/${r.ops.unknown}`,
       fmt(r.throughput.opsPerSec, 0),
       r.latencyMs.state === 'measured' ? `${fmt(r.latencyMs.p50)}/${fmt(r.latencyMs.p99)}` : '-',

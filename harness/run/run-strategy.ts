@@ -8,9 +8,10 @@
 //      a checkpoint, ask the strategy to quiesce and compare the stores;
 //   4. heal and wait: ask the strategy to quiesce (bounded by the scenario's convergence timeout)
 //      and let the lag samples finish;
-//   5. final reads: compare the stores until they agree or the timeout passes since the last
-//      acknowledged write (time to convergence), then check anomalies over the whole history and
-//      the final index, and read the keys the expectations name;
+//   5. final reads: compare the stores until they have converged — equal, then quiet, then equal
+//      again on a confirming comparison (see waitForConvergence) — or the timeout passes since the
+//      last acknowledged write (time to convergence), then check anomalies over the whole history
+//      and the final index, and read the keys the expectations name;
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
 //      stats; tear its machinery down and stop the worker.
 // Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
@@ -36,7 +37,7 @@ import type { SearchPort } from '../stores/search/search-port.ts';
 import { StrategyWorker } from '../worker/strategy-worker.ts';
 import { Workload } from '../workload/generator.ts';
 import type { QuiesceResult, StrategyContext } from '../../strategies/contract.ts';
-import { compareSnapshot, finalStates, waitForConvergence, type SnapshotSources } from './final-read.ts';
+import { compareSnapshot, finalStates, waitForConvergence, type ConvergenceProbe, type ConvergenceWait, type SnapshotSources } from './final-read.ts';
 import { LagSampler } from './lag-sampler.ts';
 import type { OpCounts } from './op-executor.ts';
 import { runPhaseGroup } from './phase-group-runner.ts';
@@ -80,10 +81,10 @@ export function physicalNames(scenario: Scenario, strategy: string, tag: string)
   return { table, index: `converge-${scenario.name}-${strategy}-${tag}`.toLowerCase() };
 }
 
-function convergenceResult(outcome: Outcome<{ report: ConvergenceReport; timeMs: number | null }>): ConvergenceResult {
+function convergenceResult(outcome: Outcome<ConvergenceWait>): ConvergenceResult {
   if (outcome.state === 'crashed') return { state: 'unknown', error: outcome.error };
-  const { report, timeMs } = outcome.value;
-  return { state: 'checked', converged: report.converged, timeMs, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
+  const { report, timeMs, converged, quiet } = outcome.value;
+  return { state: 'checked', converged, timeMs, quiet, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
 }
 
 function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResult {
@@ -91,6 +92,11 @@ function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResult {
   const a = outcome.value;
   return {
     state: 'checked',
+    reads: a.reads,
+    judged: { ...a.judged },
+    finalKeysJudged: a.finalKeysJudged,
+    failedReads: a.failedReads,
+    unjudgedReads: a.unjudgedReads,
     dirtyReads: a.dirtyReads,
     versionRegressions: a.versionRegressions,
     resurrections: a.resurrections,
@@ -135,6 +141,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     pool = createMysqlPool(input.endpoints.mysql, { connectionLimit: 4 });
     search = await connectSearch(input.endpoints.search.url);
     const sources: SnapshotSources = { pool, search, entity: scenario.entity, table: names.table, index: names.index };
+    const probe: ConvergenceProbe = { compare: () => compareSnapshot(sources), quiesce: (ms) => worker.quiesce(ms) };
 
     // 2. seed rows through the strategy
     const seedRows = workload.seedRows();
@@ -173,7 +180,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         const after = group.phases.at(-1)!.phase.name;
         const outcome = await settle(async () => {
           await worker.quiesce(scenario.expect.convergenceTimeoutMs);
-          return (await waitForConvergence(sources, lastAck.time, scenario.expect.convergenceTimeoutMs, monotonicMs, onCheck)).report;
+          return (await waitForConvergence(probe, { since: lastAck.time, timeoutMs: scenario.expect.convergenceTimeoutMs, now: monotonicMs, onCheck })).report;
         });
         checkpoints.push({ after, result: outcome });
         extrasCheckpoints.push(
@@ -195,11 +202,12 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     await input.afterWorkload?.(names);
 
     // 5. final reads (the lag samples still polling finish meanwhile)
-    const [convergence] = await Promise.all([settle(() => waitForConvergence(sources, lastAck.time, timeoutMs, monotonicMs, onCheck)), lag.drain()]);
+    const [convergence] = await Promise.all([settle(() => waitForConvergence(probe, { since: lastAck.time, timeoutMs, now: monotonicMs, onCheck })), lag.drain()]);
     const anomalies = await settle(async () => {
       const checker = new AnomalyChecker(scenario.entity, seedRows);
       await checker.consume(readHistory(path.join(input.runDir, historyFile)));
       await compareSnapshot(sources, (doc) => checker.observeFinal(doc));
+      checker.endFinal();
       return checker.report();
     });
     const finalValues = await settle(() => finalStates(sources, scenario.expect.finalValues.map((expected) => expected.id)));
