@@ -83,6 +83,14 @@ describe('waitForConvergence', () => {
     expect(log.at(-1)).toBe('compare@6100=4'); // the first comparison to start 5 s or more after `since`
   });
 
+  it('counts time to convergence to an earlier confirmed equality when nothing diverged since', async () => {
+    const confirmed = scripted([0, 0]);
+    expect(await waitForConvergence(confirmed.probe, { ...confirmed.options, since: 500, equalSince: 700 })).toMatchObject({ converged: true, timeMs: 200 });
+    // a divergence in between voids it: the time runs to the wait's own confirmed pair
+    const refuted = scripted([2, 0, 0]);
+    expect(await waitForConvergence(refuted.probe, { ...refuted.options, since: 500, equalSince: 700 })).toMatchObject({ converged: true, timeMs: 800 });
+  });
+
   it('finishes a confirmation begun before the timeout, even when it ends after it', async () => {
     const { probe, options } = scripted([7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 0, 0]);
     const wait = await waitForConvergence(probe, { ...options, timeoutMs: 4_500 });

@@ -91,6 +91,12 @@ export interface ConvergenceWaitOptions {
   intervalMs?: number;
   /** From the strategy's quiet to the confirming comparison. Default CONFIRM_SETTLE_MS. */
   settleMs?: number;
+  /**
+   * An earlier wait (a checkpoint) confirmed the stores equal from this time (monotonic ms), and no
+   * write was acknowledged since: when this wait's first comparisons confirm it again, time to
+   * convergence runs to it, not to this wait's own first comparison.
+   */
+  equalSince?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -129,15 +135,18 @@ export async function waitForConvergence(probe: ConvergenceProbe, options: Conve
     options.onCheck?.(at, report);
     return { at, report };
   };
+  let diverged = false;
   for (;;) {
     let { at, report } = await compare();
+    diverged ||= !report.converged;
     if (report.converged) {
       const asked = await probe.quiesce(Math.max(0, since + timeoutMs - now())).catch(() => ({ quiet: false }));
       quiet = asked.quiet;
       await sleep(options.settleMs ?? CONFIRM_SETTLE_MS);
-      const first = at;
+      const first = !diverged && options.equalSince !== undefined ? Math.min(options.equalSince, at) : at;
       ({ at, report } = await compare());
       if (report.converged) return { converged: true, report, timeMs: Math.max(0, first - since), quiet, checks };
+      diverged = true;
     }
     if (at - since >= timeoutMs) return { converged: false, report, timeMs: null, quiet, checks };
     await sleep(options.intervalMs ?? 250);

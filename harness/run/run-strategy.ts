@@ -170,6 +170,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     const onCheck = (at: number, report: ConvergenceReport) =>
       divergence.push({ atMs: at - runStart, missing: report.missing, extra: report.extra, mismatched: report.mismatched });
     let firstProcess = 0;
+    let equalSince: { ack: number; at: number } | undefined;
     const workloadStart = monotonicMs();
     for (const group of phaseGroups(scenario)) {
       if (input.signal.aborted) break;
@@ -180,7 +181,9 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         const after = group.phases.at(-1)!.phase.name;
         const outcome = await settle(async () => {
           await worker.quiesce(scenario.expect.convergenceTimeoutMs);
-          return (await waitForConvergence(probe, { since: lastAck.time, timeoutMs: scenario.expect.convergenceTimeoutMs, now: monotonicMs, onCheck })).report;
+          const wait = await waitForConvergence(probe, { since: lastAck.time, timeoutMs: scenario.expect.convergenceTimeoutMs, now: monotonicMs, onCheck });
+          equalSince = wait.converged && wait.timeMs !== null ? { ack: lastAck.time, at: lastAck.time + wait.timeMs } : undefined;
+          return wait.report;
         });
         checkpoints.push({ after, result: outcome });
         extrasCheckpoints.push(
@@ -202,7 +205,10 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     await input.afterWorkload?.(names);
 
     // 5. final reads (the lag samples still polling finish meanwhile)
-    const [convergence] = await Promise.all([settle(() => waitForConvergence(probe, { since: lastAck.time, timeoutMs, now: monotonicMs, onCheck })), lag.drain()]);
+    // A checkpoint after the last phase already confirmed the stores equal: time to convergence
+    // counts to that, not to the final check's own first comparison (nothing was written since).
+    const carried = equalSince?.ack === lastAck.time ? { equalSince: equalSince.at } : {};
+    const [convergence] = await Promise.all([settle(() => waitForConvergence(probe, { since: lastAck.time, timeoutMs, now: monotonicMs, onCheck, ...carried })), lag.drain()]);
     const anomalies = await settle(async () => {
       const checker = new AnomalyChecker(scenario.entity, seedRows);
       await checker.consume(readHistory(path.join(input.runDir, historyFile)));
