@@ -60,19 +60,31 @@ describe('figures that may not exist', () => {
   });
 
   it('shows stores that never agreed as never, and differences as bad with sample ids', () => {
-    const diverged: ConvergenceResult = { state: 'checked', converged: false, timeMs: null, missing: 2, extra: 0, mismatched: 0, sampleIds: { missing: [7, 9], extra: [], mismatched: [] } };
+    const diverged: ConvergenceResult = { state: 'checked', converged: false, timeMs: null, quiet: false, missing: 2, extra: 2, mismatched: 0, sampleIds: { missing: [7, 9], extra: [4], mismatched: [], extraNonNumeric: ['a b'] } };
     expect(f.convergenceTimeFigure(diverged)).toMatchObject({ text: 'never', state: 'bad' });
     expect(f.differenceFigure(diverged, 'missing')).toEqual({ text: '2', state: 'bad', note: 'sample ids: 7, 9' });
-    expect(f.differenceFigure(diverged, 'extra')).toEqual({ text: '0', state: 'good' });
+    expect(f.differenceFigure(diverged, 'extra')).toEqual({ text: '2', state: 'bad', note: 'sample ids: 4, "a b"' });
+    expect(f.differenceFigure(diverged, 'mismatched')).toEqual({ text: '0', state: 'good' });
   });
 
   it('marks defects among anomalies and leaves stale reads informative', () => {
     const checked = resultFixture().anomalies;
     if (checked.state !== 'checked') throw new Error('the fixture has checked anomalies');
     const anomalies = { ...checked, dirtyReads: 3, staleReads: 40 };
-    expect(f.anomalyFigure(anomalies, 'dirtyReads')).toEqual({ text: '3', state: 'bad' });
-    expect(f.anomalyFigure(anomalies, 'staleReads')).toEqual({ text: '40', state: 'value' });
+    expect(f.anomalyFigure(anomalies, 'dirtyReads')).toEqual({ text: '3', state: 'bad', note: 'over 30 judged reads' });
+    expect(f.anomalyFigure(anomalies, 'staleReads')).toEqual({ text: '40', state: 'value', note: 'over 30 judged reads' });
     expect(f.stalenessFigure(anomalies).text).toBe('none');
+  });
+
+  it('shows an anomaly kind that judged no read as not judged, never as a good 0', () => {
+    const checked = resultFixture().anomalies;
+    if (checked.state !== 'checked') throw new Error('the fixture has checked anomalies');
+    const nothing = { ...checked, judged: { dirtyReads: 0, versionRegressions: 0, resurrections: 0, staleReads: 0 } };
+    for (const kind of ['dirtyReads', 'versionRegressions', 'resurrections', 'staleReads'] as const) {
+      expect(f.anomalyFigure(nothing, kind)).toMatchObject({ text: 'not judged', state: 'none' });
+    }
+    expect(f.anomalyFigure({ ...nothing, finalKeysJudged: 2 }, 'resurrections')).toEqual({ text: '0', state: 'good', note: 'over 0 judged reads and 2 deleted keys in the final index' });
+    expect(f.anomalyFigure({ ...nothing, judged: { ...nothing.judged, dirtyReads: 412 } }, 'dirtyReads')).toEqual({ text: '0', state: 'good', note: 'over 412 judged reads' });
   });
 
   it('shows skipped and crashed per-op cost in words', () => {

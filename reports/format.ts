@@ -89,19 +89,27 @@ export function convergenceTimeFigure(c: ConvergenceResult): Figure {
 export function differenceFigure(c: ConvergenceResult, key: 'missing' | 'extra' | 'mismatched'): Figure {
   if (c.state === 'unknown') return unknown(c.error);
   const n = c[key];
-  const ids = c.sampleIds[key];
+  const ids = [...c.sampleIds[key], ...(key === 'extra' ? c.sampleIds.extraNonNumeric.map((id) => JSON.stringify(id)) : [])];
   const note = ids.length > 0 ? `sample ids: ${ids.join(', ')}` : undefined;
   return { text: formatNumber(n, 0), state: n === 0 ? 'good' : 'bad', ...(note ? { note } : {}) };
 }
 
-export type AnomalyCount = 'dirtyReads' | 'versionRegressions' | 'resurrections' | 'staleReads' | 'unverifiableReads' | 'unjudgedKeys';
+export type AnomalyCount = 'dirtyReads' | 'versionRegressions' | 'resurrections' | 'staleReads' | 'unverifiableReads' | 'unjudgedKeys' | 'failedReads' | 'unjudgedReads';
 
-/** Dirty reads, regressions and resurrections are defects; the other counts are informative. */
+/**
+ * Dirty reads, regressions and resurrections are defects; the other counts are informative. An
+ * anomaly kind that judged nothing (no read it applies to) is `not judged`, never a good 0.
+ */
 export function anomalyFigure(a: AnomaliesResult, key: AnomalyCount): Figure {
   if (a.state === 'unknown') return unknown(a.error);
   const n = a[key];
-  const defect = key === 'dirtyReads' || key === 'versionRegressions' || key === 'resurrections';
-  return { text: formatNumber(n, 0), state: defect ? (n === 0 ? 'good' : 'bad') : 'value' };
+  if (key === 'dirtyReads' || key === 'versionRegressions' || key === 'resurrections' || key === 'staleReads') {
+    const finalKeys = key === 'resurrections' ? a.finalKeysJudged : 0;
+    const over = `over ${formatNumber(a.judged[key], 0)} judged reads${finalKeys > 0 ? ` and ${formatNumber(finalKeys, 0)} deleted keys in the final index` : ''}`;
+    if (n === 0 && a.judged[key] === 0 && finalKeys === 0) return { text: 'not judged', state: 'none', note: `no read could be judged for it (${over})` };
+    return { text: formatNumber(n, 0), state: key === 'staleReads' ? 'value' : n === 0 ? 'good' : 'bad', note: over };
+  }
+  return { text: formatNumber(n, 0), state: 'value' };
 }
 
 export function stalenessFigure(a: AnomaliesResult): Figure {

@@ -2,9 +2,9 @@
 // to compare N rows against N documents (synthetic, streamed as the real final read streams them;
 // a few injected differences so every branch runs). Pure CPU: no service is involved.
 import { Command } from 'commander';
-import { compareStores, projectRows } from '../checker/convergence.ts';
+import { compareStores, projectRows, type IndexDoc } from '../checker/convergence.ts';
 import { parseScenario } from '../scenario/load.ts';
-import type { Doc, Row } from '../scenario/projection.ts';
+import type { Row } from '../scenario/projection.ts';
 
 const scenario = parseScenario(
   `
@@ -38,12 +38,12 @@ function* mysqlSide(rows: number): Generator<Row> {
   for (let id = 1; id <= rows; id++) if (id % 10_007 !== 0) yield row(id);
 }
 
-function* indexSide(rows: number): Generator<Doc> {
+function* indexSide(rows: number): Generator<IndexDoc> {
   for (let id = 1; id <= rows; id++) {
     if (id % 20_011 === 0) continue;
     const doc = { id, version: 3, name: `name-${id}`, contact: `u${id}@example.test`, amount: id % 977, score: id / 7, active: id % 2 === 1, joined: '2026-11-26T10:00:00Z', label: `NAME-${id} #${id % 977}` };
     if (id % 30_011 === 0) doc.amount = -1;
-    yield doc;
+    yield { id: String(id), source: doc };
   }
 }
 
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   let peakRss = baseline.rss;
   // The comparison never yields to timers (its generators resolve at once), so memory is sampled
   // from inside the stream, every 1000 documents.
-  function* sampled(docs: Iterable<Doc>): Generator<Doc> {
+  function* sampled(docs: Iterable<IndexDoc>): Generator<IndexDoc> {
     let n = 0;
     for (const doc of docs) {
       if (++n % 1000 === 0) {

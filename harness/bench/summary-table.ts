@@ -45,10 +45,11 @@ export function summaryTable(results: ScenarioResult[]): string {
   const standings = results.map((r) => standing(r));
   const rows = results.map((r, i) => {
     const conv = r.convergence.state === 'checked' ? r.convergence : undefined;
+    const notJudged = r.lines.filter((line) => line.outcome === 'not-judged').length;
     return [
       r.strategy,
       r.scenario,
-      VERDICT_CELL[standings[i]!.kind],
+      `${VERDICT_CELL[standings[i]!.kind]}${notJudged > 0 ? ` (${notJudged} not judged)` : ''}`,
       `${r.ops.ok}/${r.ops.failed}/${r.ops.unknown}`,
       fmt(r.throughput.opsPerSec, 0),
       r.latencyMs.state === 'measured' ? `${fmt(r.latencyMs.p50)}/${fmt(r.latencyMs.p99)}` : '-',

@@ -1,28 +1,41 @@
-// converge: anomalies over the reads of a history (each `read` saw the index for one key), and
-// over the final index snapshot. Definitions (t = monotonic time; an `unknown` write completes at ∞):
+// converge: anomalies over the reads of a history (each `read` saw the index for one key, at one
+// instant inside its [invoke, complete] window), and over the final index snapshot. The index may
+// lag MySQL: an asynchronous strategy applies each key's committed changes in commit order, late,
+// and replays some after a restart (rejected by external versions). Every definition holds for
+// such an index, so what is counted is a defect, never lag. Definitions (t = monotonic time; an
+// `unknown` write completes at ∞; a delete "may have removed" the row when it is `ok` with the
+// row it removed, or `unknown`):
 // - dirty read: the read saw a document that neither the seed nor any `ok` write (its returned row)
 //   nor any `unknown` insert (its values, version 1) produced for that key. If the key has an
 //   `unknown` update or increment, whose row nobody saw, the read is counted `unverifiable` instead.
-// - resurrection: the read saw the key present although an `ok` delete of it (one that removed a
-//   row) completed before the read began, a read that began after that delete saw it absent and
-//   completed before this read began, and no insert of it (not failed) completed after the delete
-//   began and began before this read ended. Also: a key present in the final index snapshot whose
-//   last such delete has no insert after it.
-// - version regression: the read saw a lower version than a read of the same key that completed
-//   before this one began.
+// - resurrection: on a single-lifetime key, the read R saw the key present although a read A saw
+//   it absent (A completed before R began), a read P saw a legitimate document (P completed before A
+//   began, so A's absence came after the document had arrived), and a delete that may have removed
+//   the row began before A completed. Also: a key present (by `_id`) in the final index snapshot
+//   whose last `ok` delete that removed a row has no insert (not failed) completing after it began.
+// - version regression: on a single-lifetime key, the read saw a lower version than a read that
+//   completed before it began; or it saw the key absent after a read that completed before it began
+//   saw a legitimate document, and no delete that may have removed the row began before it completed.
 // - stale read: the read saw less than the latest state acknowledged before it began. States are
 //   numbered by version; a delete of version v is state v + 1, absence before any write is state 0.
 //   Absence counts as stale only if no delete (not failed) began before the read ended. Measured in
-//   states behind and in ms since the first state it missed was acknowledged.
-// Each read counts under at most one anomaly, the first that applies in that order. Regressions and
-// staleness are judged only on keys with one lifetime (seeded or inserted once, never re-inserted),
-// since a re-insert starts versions at 1 again; other keys are counted in `unjudgedKeys`.
+//   states behind and in ms since the first state it missed was acknowledged. Expected under lag.
+// Why these hold under lag: a key with one lifetime (seeded or inserted once, never re-inserted) is,
+// in such an index, absent, then present through increasing versions, then (once a delete that
+// removed it is applied) absent for good; a change is applied only after it was committed, so
+// after its write began. Present-absent-present, or a version going down, cannot be shown. Keys with
+// more than one lifetime (versions restart at 1, and an old lifetime may legitimately show late)
+// are judged for dirty reads only, and counted in `unjudgedKeys` / `unjudgedReads`.
+// Each read counts under at most one anomaly, the first that applies in the order above; `judged`
+// says, per kind, on how many reads its test ran (a check that judged nothing proves nothing).
+// Reads that failed or whose outcome is unknown saw nothing: they are counted as `failedReads`.
 // Memory is O(operations) of numbers and one digest per written row state; documents are not kept.
-import { projectRow, type Doc, type Row } from '../scenario/projection.ts';
+import { projectRow, type Row } from '../scenario/projection.ts';
 import type { Entity } from '../scenario/schema.ts';
 import { readValueSchema, type HistoryEntry } from '../history/entry.ts';
 import type { Percentiles } from '../results/schema.ts';
-import { DocShape, docId } from './doc-shape.ts';
+import { rowKey, type IndexDoc } from './convergence.ts';
+import { DocShape } from './doc-shape.ts';
 import { PercentileRecorder } from './percentiles.ts';
 
 export const ANOMALY_KINDS = ['dirtyReads', 'resurrections', 'versionRegressions', 'staleReads'] as const;
@@ -35,8 +48,16 @@ export interface AnomalySample {
 }
 
 export interface AnomalyReport {
-  /** Reads that completed ok and were judged. */
+  /** Reads that completed ok. */
   readonly reads: number;
+  /** Per kind, the reads its test ran on (see the definitions). */
+  readonly judged: Readonly<Record<AnomalyKind, number>>;
+  /** Deleted keys whose presence in the final index snapshot was checked (0: no snapshot, or none deleted). */
+  readonly finalKeysJudged: number;
+  /** Reads that failed or whose outcome is unknown: they saw nothing. */
+  readonly failedReads: number;
+  /** Ok reads on keys with more than one lifetime: judged for dirty reads only. */
+  readonly unjudgedReads: number;
   readonly dirtyReads: number;
   readonly resurrections: number;
   readonly versionRegressions: number;
@@ -108,7 +129,8 @@ export interface AnomalyOptions {
 
 /**
  * Feed it the history (`add` each entry in file order, or `consume`), then the final index snapshot
- * (`observeFinal` each document, e.g. through compareStores' `onIndexDoc`), then ask for `report()`.
+ * (`observeFinal` each document, e.g. through compareStores' `onIndexDoc`, then `endFinal`), then
+ * ask for `report()`.
  */
 export class AnomalyChecker {
   readonly #entity: Entity;
@@ -119,6 +141,8 @@ export class AnomalyChecker {
   readonly #finalResurrections: number[] = [];
   #firstTime = Infinity;
   #closed = false;
+  #finalRead = false;
+  #failedReads = 0;
 
   constructor(entity: Entity, seedRows: Iterable<Row>, options: AnomalyOptions = {}) {
     this.#entity = entity;
@@ -166,7 +190,10 @@ export class AnomalyChecker {
     const { op } = invoke;
     const key = this.#key(op.id);
     if (op.kind === 'read') {
-      if (type !== 'ok' || done === null) return; // a failed or unknown read saw nothing
+      if (type !== 'ok' || done === null) {
+        this.#failedReads++; // a failed or unknown read saw nothing
+        return;
+      }
       const seen = readValueSchema.parse(done.value);
       const found = seen.found && seen.doc !== null;
       key.reads.push({
@@ -206,18 +233,25 @@ export class AnomalyChecker {
     return deletes.some((d) => !key.writes.some((w) => w.kind === 'insert' && alive(w) && w.complete > d.invoke));
   }
 
-  /** Takes one document of the final index snapshot (any order). */
-  observeFinal(doc: Doc): void {
+  /** Takes one document of the final index snapshot (any order), by its `_id`. */
+  observeFinal(doc: IndexDoc): void {
     this.#close();
-    const id = docId(doc);
-    const key = this.#keys.get(id);
-    if (key !== undefined && this.#deadAtEnd(key)) this.#finalResurrections.push(id);
+    const id = rowKey(doc.id);
+    const key = id === null ? undefined : this.#keys.get(id);
+    if (id !== null && key !== undefined && this.#deadAtEnd(key)) this.#finalResurrections.push(id);
+  }
+
+  /** Says the final snapshot has been read in full (so deleted keys absent from it were judged). */
+  endFinal(): void {
+    this.#close();
+    this.#finalRead = true;
   }
 
   /** Judges every read; call after the history and the final snapshot. */
   report(): AnomalyReport {
     this.#close();
     const counts: Record<AnomalyKind, number> = { dirtyReads: 0, resurrections: 0, versionRegressions: 0, staleReads: 0 };
+    const judged: Record<AnomalyKind, number> = { dirtyReads: 0, resurrections: 0, versionRegressions: 0, staleReads: 0 };
     const samples: Record<AnomalyKind, AnomalySample[]> = { dirtyReads: [], resurrections: [], versionRegressions: [], staleReads: [] };
     const note = (kind: AnomalyKind, sample: AnomalySample): void => {
       counts[kind]++;
@@ -227,72 +261,98 @@ export class AnomalyChecker {
     const staleMs = new PercentileRecorder();
     let reads = 0;
     let unverifiable = 0;
-    let unjudged = 0;
+    let unjudgedKeys = 0;
+    let unjudgedReads = 0;
+    let finalKeysJudged = 0;
     for (const [id, key] of [...this.#keys].sort(([a], [b]) => a - b)) {
+      if (this.#finalRead && this.#deadAtEnd(key)) finalKeysJudged++;
       const lifetimes = (key.seeded ? 1 : 0) + key.writes.filter((w) => w.kind === 'insert' && alive(w)).length;
-      const judgeOrder = lifetimes <= 1;
-      if (!judgeOrder && key.reads.length > 0) unjudged++;
-      const order = judgeOrder ? this.#orderModel(key) : null;
+      const order = lifetimes <= 1 ? this.#orderModel(key) : null;
+      if (order === null && key.reads.length > 0) unjudgedKeys++;
       for (const read of [...key.reads].sort((a, b) => a.index - b.index)) {
         reads++;
         const sample = { id, read: read.index };
-        if (read.found && !key.legit.has(read.fingerprint as string)) {
-          if (key.wildcard) unverifiable++;
-          else note('dirtyReads', sample);
-        } else if (read.found && this.#resurrected(key, read)) {
-          note('resurrections', sample);
-        } else if (order !== null && read.found && order.regressed(read)) {
-          note('versionRegressions', sample);
-        } else if (order !== null) {
-          const stale = order.staleness(read);
-          if (stale !== null) {
-            note('staleReads', sample);
-            staleVersions.record(stale.versions);
-            staleMs.record(stale.ms);
+        if (read.found) {
+          if (!key.legit.has(read.fingerprint as string)) {
+            if (key.wildcard) {
+              unverifiable++;
+            } else {
+              judged.dirtyReads++;
+              note('dirtyReads', sample);
+            }
+            continue;
           }
+          judged.dirtyReads++;
+        }
+        if (order === null) {
+          unjudgedReads++;
+          continue;
+        }
+        if (read.found) {
+          judged.resurrections++;
+          if (order.resurrected(read)) {
+            note('resurrections', sample);
+            continue;
+          }
+        }
+        judged.versionRegressions++;
+        if (order.regressed(read)) {
+          note('versionRegressions', sample);
+          continue;
+        }
+        judged.staleReads++;
+        const stale = order.staleness(read);
+        if (stale !== null) {
+          note('staleReads', sample);
+          staleVersions.record(stale.versions);
+          staleMs.record(stale.ms);
         }
       }
     }
     for (const id of this.#finalResurrections.sort((a, b) => a - b)) note('resurrections', { id, read: null });
     return {
       reads,
+      judged,
+      finalKeysJudged,
+      failedReads: this.#failedReads,
+      unjudgedReads,
       ...counts,
       staleness: { versions: staleVersions.summary('no stale reads'), ms: staleMs.summary('no stale reads') },
       unverifiableReads: unverifiable,
-      unjudgedKeys: unjudged,
+      unjudgedKeys,
       samples,
     };
   }
 
-  #resurrected(key: KeyState, read: ReadRec): boolean {
-    return key.writes.some(
-      (d) =>
-        d.kind === 'delete' &&
-        d.type === 'ok' &&
-        d.version !== null &&
-        d.complete < read.invoke &&
-        key.reads.some((a) => !a.found && a.invoke > d.complete && a.complete < read.invoke) &&
-        !key.writes.some((w) => w.kind === 'insert' && alive(w) && w.complete > d.invoke && w.invoke < read.complete),
-    );
-  }
-
-  // Per-key order facts for a single-lifetime key: acknowledged states and legitimate reads by time.
-  #orderModel(key: KeyState): { regressed(read: ReadRec): boolean; staleness(read: ReadRec): { versions: number; ms: number } | null } {
+  // Per-key order facts for a single-lifetime key: acknowledged states, legitimate reads by time,
+  // and the first absence that must be a delete's (it came after a legitimate document was seen).
+  #orderModel(key: KeyState): {
+    resurrected(read: ReadRec): boolean;
+    regressed(read: ReadRec): boolean;
+    staleness(read: ReadRec): { versions: number; ms: number } | null;
+  } {
     const acks = key.writes
       .filter((w) => w.type === 'ok' && w.version !== null)
       .map((w) => ({ at: w.complete, state: w.kind === 'delete' ? (w.version as number) + 1 : (w.version as number) }));
     if (key.seeded) acks.push({ at: this.#firstTime, state: 1 });
     acks.sort((a, b) => a.at - b.at);
     const ackMax = prefixMax(acks.map((a) => a.state));
-    const seen = key.reads
-      .filter((r) => r.found && r.version !== null && key.legit.has(r.fingerprint as string))
-      .sort((a, b) => a.complete - b.complete);
-    const seenMax = prefixMax(seen.map((r) => r.version as number));
+    const seen = key.reads.filter((r) => r.found && key.legit.has(r.fingerprint as string)).sort((a, b) => a.complete - b.complete);
+    const seenMax = prefixMax(seen.map((r) => r.version ?? 0));
+    const firstSeen = seen[0]?.complete ?? Infinity;
     const deletes = key.writes.filter((w) => w.kind === 'delete' && alive(w));
+    // The earliest start of a delete that may have removed the row (ok with a row, or unknown).
+    const firstRemoval = Math.min(...key.writes.filter((w) => w.kind === 'delete' && (w.type === 'unknown' || (w.type === 'ok' && w.version !== null))).map((w) => w.invoke));
+    // The earliest completion of a read that saw the key absent after a legitimate document was
+    // seen, once a delete that may have removed it had begun: from then on the key is gone for good.
+    const gone = Math.min(...key.reads.filter((a) => !a.found && a.invoke > firstSeen && a.complete > firstRemoval).map((a) => a.complete));
     return {
+      resurrected: (read) => read.invoke > gone,
       regressed: (read) => {
         const before = lowerBound(seen, read.invoke, (r) => r.complete);
-        return before > 0 && (seenMax[before - 1] as number) > (read.version ?? 0);
+        if (before === 0) return false;
+        if (!read.found) return !(firstRemoval < read.complete);
+        return (seenMax[before - 1] as number) > (read.version ?? 0);
       },
       staleness: (read) => {
         const before = lowerBound(acks, read.invoke, (a) => a.at);

@@ -1,5 +1,6 @@
-// converge: expectations become verdict lines; a run passes only when every line passes, and a
-// crashed check is `unknown`, which fails the run instead of passing it silently.
+// converge: expectations become verdict lines; a run passes only when every line passes or was not
+// judged and the convergence line passed; a crashed check is `unknown`, which fails the run instead
+// of passing it silently; a check that judged nothing says so instead of passing.
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/load.ts';
 import type { AnomalyReport } from './anomalies.ts';
@@ -27,9 +28,23 @@ expect:
   'v.yaml',
 );
 
-const agree: ConvergenceReport = { converged: true, rows: 1, docs: 1, missing: 0, extra: 0, mismatched: 0, sampleIds: { missing: [], extra: [], mismatched: [] }, mismatchedFields: [] };
+const agree: ConvergenceReport = {
+  converged: true,
+  rows: 1,
+  docs: 1,
+  missing: 0,
+  extra: 0,
+  mismatched: 0,
+  misplaced: 0,
+  sampleIds: { missing: [], extra: [], mismatched: [], extraNonNumeric: [] },
+  mismatchedFields: [],
+};
 const none: AnomalyReport = {
   reads: 4,
+  judged: { dirtyReads: 3, resurrections: 3, versionRegressions: 4, staleReads: 4 },
+  finalKeysJudged: 0,
+  failedReads: 0,
+  unjudgedReads: 0,
   dirtyReads: 0,
   resurrections: 0,
   versionRegressions: 0,
@@ -65,7 +80,7 @@ describe('judge', () => {
   });
 
   it('fails with the reasons: divergence with ids, wrong values, too many anomalies, lag', () => {
-    const diverged = { ...agree, converged: false, missing: 1, extra: 0, mismatched: 2, sampleIds: { missing: [4], extra: [], mismatched: [1, 7] } };
+    const diverged = { ...agree, converged: false, missing: 1, extra: 2, mismatched: 2, sampleIds: { missing: [4], extra: [9], mismatched: [1, 7], extraNonNumeric: ['x1'] } };
     const v = judge(scenario, {
       ...good,
       convergence: { state: 'done', value: diverged },
@@ -75,12 +90,32 @@ describe('judge', () => {
     });
     expect(v.verdict).toBe('fail');
     expect(v.reasons.filter((r) => r.startsWith('fail'))).toEqual([
-      'fail: converged: 1 missing (ids 4), 0 extra, 2 mismatched (ids 1, 7)',
+      'fail: converged: 1 missing (ids 4), 2 extra (ids 9, "x1"), 2 mismatched (ids 1, 7)',
       'fail: finalValues[0].counter: id 1: expected 21; the index has 20',
       'fail: finalValues[1].absent: id 2 is still in the index',
-      'fail: anomalies.dirtyReads: 1 seen (ids 3), at most 0 allowed',
+      'fail: anomalies.dirtyReads: 1 seen (ids 3) over 3 judged reads, at most 0 allowed',
       'fail: maxLagMs.p99: p99 lag 400.0 ms over 9 samples, at most 100 ms allowed',
     ]);
+  });
+
+  it('says how many reads an anomaly line judged', () => {
+    const v = judge(scenario, { ...good, anomalies: { state: 'done', value: { ...none, unverifiableReads: 3, failedReads: 1, unjudgedReads: 2 } } });
+    expect(v.reasons.filter((r) => r.includes('anomalies'))).toEqual([
+      'pass: anomalies.dirtyReads: 0 seen over 3 judged reads (3 unverifiable, 1 failed read), at most 0 allowed',
+      'pass: anomalies.staleReads: 2 seen over 4 judged reads (3 unverifiable, 1 failed read, 2 on keys with more than one lifetime), at most 5 allowed',
+    ]);
+  });
+
+  it('shows a check with nothing judged as not judged, which neither passes nor fails the run', () => {
+    const nothing: AnomalyReport = { ...none, reads: 0, failedReads: 2, staleReads: 0, judged: { dirtyReads: 0, resurrections: 0, versionRegressions: 0, staleReads: 0 } };
+    const v = judge(scenario, { ...good, anomalies: { state: 'done', value: nothing } });
+    expect(v.lines.filter((l) => l.check.startsWith('anomalies')).map((l) => `${l.outcome}: ${l.check}: ${l.reason}`)).toEqual([
+      'not-judged: anomalies.dirtyReads: nothing to judge: 0 seen over 0 judged reads (2 failed reads)',
+      'not-judged: anomalies.staleReads: nothing to judge: 0 seen over 0 judged reads (2 failed reads)',
+    ]);
+    expect(v.verdict).toBe('pass');
+    // Not judged never hides a failure elsewhere, and the convergence line must have been judged.
+    expect(judge(scenario, { ...good, anomalies: { state: 'done', value: nothing }, convergence: { state: 'done', value: { ...agree, converged: false, missing: 1 } } }).verdict).toBe('fail');
   });
 
   it('turns a crashed check into unknown lines and a failed run', async () => {

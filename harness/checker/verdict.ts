@@ -1,12 +1,14 @@
 // converge: expectations → verdict. Each `expect` item of a scenario becomes one line with an
-// outcome and a reason; the run passes only if every line passes. A check that crashed, or whose
-// input is missing, makes its lines `unknown` (Jepsen's rule), and an unknown line fails the run:
-// nothing passes silently.
+// outcome and a reason. A check that crashed, or whose input is missing, makes its lines `unknown`
+// (Jepsen's rule), and an unknown line fails the run. A check that had nothing to judge (an anomaly
+// kind no read could show) is `not-judged`: it neither passes nor fails. The run passes when every
+// line is `pass` or `not-judged` and the `converged` line passed: nothing passes silently, and a
+// zero judged from nothing is never shown as a pass.
 import { normaliseValue } from '../scenario/values.ts';
 import type { Doc, Row } from '../scenario/projection.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Percentiles, VerdictLine } from '../results/schema.ts';
-import type { AnomalyReport } from './anomalies.ts';
+import type { AnomalyKind, AnomalyReport } from './anomalies.ts';
 import type { ConvergenceReport } from './convergence.ts';
 
 /** The result of one sub-check: its value, or why there is none. */
@@ -39,6 +41,7 @@ export interface Observations {
 }
 
 export interface Verdict {
+  /** pass: every line passes or is not judged, and the `converged` line passes. */
   readonly verdict: 'pass' | 'fail';
   readonly lines: VerdictLine[];
   /** Every line as `outcome: check: reason`. */
@@ -51,9 +54,11 @@ function ids(list: readonly number[], total: number): string {
 
 function describeConvergence(r: ConvergenceReport): string {
   if (r.converged) return `${r.rows} rows and ${r.docs} documents agree`;
+  const strays = r.sampleIds.extraNonNumeric;
+  const extraIds = [...r.sampleIds.extra, ...strays.map((id) => JSON.stringify(id))];
   return [
     `${r.missing} missing${ids(r.sampleIds.missing, r.missing)}`,
-    `${r.extra} extra${ids(r.sampleIds.extra, r.extra)}`,
+    `${r.extra} extra${extraIds.length === 0 ? '' : ` (ids ${extraIds.join(', ')}${r.extra > extraIds.length ? ', …' : ''})`}`,
     `${r.mismatched} mismatched${ids(r.sampleIds.mismatched, r.mismatched)}`,
   ].join(', ');
 }
@@ -98,6 +103,19 @@ function finalValueLines(scenario: Scenario, states: Outcome<readonly FinalState
   });
 }
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** What a kind judged: `412 judged reads (3 unverifiable, 1 failed read)`. */
+function judgedOver(a: AnomalyReport, kind: AnomalyKind): string {
+  const aside = [
+    a.unverifiableReads > 0 ? `${a.unverifiableReads} unverifiable` : null,
+    a.failedReads > 0 ? plural(a.failedReads, 'failed read') : null,
+    kind !== 'dirtyReads' && a.unjudgedReads > 0 ? `${a.unjudgedReads} on keys with more than one lifetime` : null,
+  ].filter((part) => part !== null);
+  const final = kind === 'resurrections' && a.finalKeysJudged > 0 ? ` and ${plural(a.finalKeysJudged, 'deleted key')} in the final index` : '';
+  return `${plural(a.judged[kind], 'judged read')}${final}${aside.length > 0 ? ` (${aside.join(', ')})` : ''}`;
+}
+
 export function anomalyLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): VerdictLine[] {
   const limits = scenario.expect.anomalies;
   return (['dirtyReads', 'versionRegressions', 'resurrections', 'staleReads'] as const).flatMap((kind): VerdictLine[] => {
@@ -105,9 +123,12 @@ export function anomalyLines(scenario: Scenario, anomalies: Outcome<AnomalyRepor
     if (max === undefined) return [];
     const check = `anomalies.${kind}`;
     if (anomalies.state === 'crashed') return [{ check, outcome: 'unknown', reason: `check crashed: ${anomalies.error}` }];
-    const seen = anomalies.value[kind];
-    const where = ids(anomalies.value.samples[kind].map((s) => s.id), seen);
-    return [{ check, outcome: seen <= max ? 'pass' : 'fail', reason: `${seen} seen${where}, at most ${max} allowed` }];
+    const a = anomalies.value;
+    const seen = a[kind];
+    const nothingJudged = a.judged[kind] === 0 && (kind !== 'resurrections' || a.finalKeysJudged === 0);
+    if (seen === 0 && nothingJudged) return [{ check, outcome: 'not-judged', reason: `nothing to judge: 0 seen over ${judgedOver(a, kind)}` }];
+    const where = ids(a.samples[kind].map((s) => s.id), seen);
+    return [{ check, outcome: seen <= max ? 'pass' : 'fail', reason: `${seen} seen${where} over ${judgedOver(a, kind)}, at most ${max} allowed` }];
   });
 }
 
@@ -148,8 +169,10 @@ export function judge(scenario: Scenario, observed: Observations): Verdict {
     ...guard('anomalies', () => anomalyLines(scenario, observed.anomalies)),
     ...guard('maxLagMs', () => lagLines(scenario, observed.lag)),
   ];
+  const judged = lines.every((l) => l.outcome === 'pass' || l.outcome === 'not-judged');
+  const converged = lines.some((l) => l.check === 'converged' && l.outcome === 'pass');
   return {
-    verdict: lines.every((l) => l.outcome === 'pass') ? 'pass' : 'fail',
+    verdict: judged && converged ? 'pass' : 'fail',
     lines,
     reasons: lines.map((l) => `${l.outcome}: ${l.check}: ${l.reason}`),
   };

@@ -12,7 +12,7 @@ const result: ScenarioResult = {
   throughput: { opsPerSec: 812.5 },
   latencyMs: { state: 'measured', samples: 10_001, p50: 1.1, p95: 2.3, p99: 4, max: 31 },
   lagMs: { state: 'none', samples: 0, reason: 'naive writes the index synchronously' },
-  convergence: { state: 'checked', converged: true, timeMs: 0, missing: 0, extra: 0, mismatched: 0, sampleIds: { missing: [], extra: [], mismatched: [] } },
+  convergence: { state: 'checked', converged: true, timeMs: 0, quiet: true, missing: 0, extra: 0, mismatched: 0, sampleIds: { missing: [], extra: [], mismatched: [], extraNonNumeric: [] } },
   anomalies: { state: 'unknown', error: 'MalformedHistoryError: completion without its invocation' },
   perOpCost: { state: 'skipped', reason: 'not requested' },
   stats: { indexWrites: 10_001 },

@@ -35,14 +35,26 @@ export type Percentiles = z.infer<typeof percentilesSchema>;
 /** A check that crashed is `unknown`, with the error; it never passes silently. */
 const crashed = z.strictObject({ state: z.literal('unknown'), error: z.string() });
 
-const sampleIds = z.strictObject({ missing: z.array(z.number()), extra: z.array(z.number()), mismatched: z.array(z.number()) });
+const sampleIds = z.strictObject({
+  missing: z.array(z.number()),
+  extra: z.array(z.number()),
+  mismatched: z.array(z.number()),
+  /** Extra documents whose `_id` is not a row id (a canonical positive integer), as the engine spells it. */
+  extraNonNumeric: z.array(z.string()),
+});
 
 export const convergenceResultSchema = z.discriminatedUnion('state', [
   z.strictObject({
     state: z.literal('checked'),
     converged: z.boolean(),
-    /** From the last acknowledged write until the stores were equal; null if they never were. */
+    /**
+     * Confirmed convergence: equal, then the strategy's quiesce returned, then equal again on a
+     * confirming comparison. timeMs: from the last acknowledged write to the first comparison of
+     * that pair; null if there was none.
+     */
     timeMs: z.number().min(0).nullable(),
+    /** Whether the strategy reported quiet when last asked (null: never asked, the stores never agreed). */
+    quiet: z.boolean().nullable(),
     missing: count,
     extra: count,
     mismatched: count,
@@ -55,6 +67,16 @@ export type ConvergenceResult = z.infer<typeof convergenceResultSchema>;
 export const anomaliesResultSchema = z.discriminatedUnion('state', [
   z.strictObject({
     state: z.literal('checked'),
+    /** Reads that completed ok. */
+    reads: count,
+    /** Per anomaly kind, the reads its test ran on; 0 means the kind was not judged. */
+    judged: z.strictObject({ dirtyReads: count, versionRegressions: count, resurrections: count, staleReads: count }),
+    /** Deleted keys whose absence from the final index was checked (resurrections). */
+    finalKeysJudged: count,
+    /** Reads that failed or whose outcome is unknown: they saw nothing and judge nothing. */
+    failedReads: count,
+    /** Ok reads on keys with more than one lifetime: judged for dirty reads only. */
+    unjudgedReads: count,
     dirtyReads: count,
     versionRegressions: count,
     resurrections: count,
@@ -63,7 +85,7 @@ export const anomaliesResultSchema = z.discriminatedUnion('state', [
     staleness: z.strictObject({ versions: percentilesSchema, ms: percentilesSchema }),
     /** Reads whose key had a write of unknown outcome that may explain what they saw. */
     unverifiableReads: count,
-    /** Keys with more than one lifetime (deleted and inserted again): not judged for order. */
+    /** Keys with more than one lifetime (deleted and inserted again): judged for dirty reads only. */
     unjudgedKeys: count,
   }),
   crashed,
@@ -100,7 +122,12 @@ export const faultWindowSchema = z.strictObject({
 export const verdictLineSchema = z.strictObject({
   /** Which expectation, e.g. `converged`, `finalValues[0].counter`, `anomalies.dirtyReads`. */
   check: z.string(),
-  outcome: z.enum(['pass', 'fail', 'unknown']),
+  /**
+   * `not-judged`: the check had nothing to judge (e.g. no read it applies to); it neither passes
+   * nor fails the run. A run passes when every line is `pass` or `not-judged` and the `converged`
+   * line passed.
+   */
+  outcome: z.enum(['pass', 'fail', 'unknown', 'not-judged']),
   reason: z.string(),
 });
 export type VerdictLine = z.infer<typeof verdictLineSchema>;
@@ -185,7 +212,7 @@ export const scenarioResultSchema = z.strictObject({
   expect: z.record(z.string(), z.unknown()),
   verdict: z.enum(['pass', 'fail']),
   expectation: expectationSchema,
-  /** One line per expectation: `pass|fail|unknown: check: reason`. */
+  /** One line per expectation: `pass|fail|unknown|not-judged: check: reason`. */
   reasons: z.array(z.string()),
   lines: z.array(verdictLineSchema),
   /** The history file of this pair, relative to the run folder. */

@@ -8,9 +8,10 @@
 //      a checkpoint, ask the strategy to quiesce and compare the stores (throughput counts only the
 //      groups' own running time, not these waits);
 //   4. heal and wait: ask the strategy to quiesce (bounded by the scenario's convergence timeout);
-//   5. final reads: compare the stores until they agree or the timeout passes since the last
-//      acknowledged write (time to convergence; the lag samples keep being watched meanwhile, and
-//      those still unseen are then closed as censored), then check anomalies over the whole
+//   5. final reads: compare the stores until they have converged — equal, then quiet, then equal
+//      again on a confirming comparison (see waitForConvergence) — or the timeout passes since the
+//      last acknowledged write (time to convergence; the lag samples keep being watched meanwhile,
+//      and those still unseen are then closed as censored), then check anomalies over the whole
 //      history and the final index, and read the keys the expectations name;
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
 //      stats and configuration; tear its machinery down and stop the worker.
@@ -40,7 +41,7 @@ import type { SearchPort } from '../stores/search/search-port.ts';
 import { StrategyWorker } from '../worker/strategy-worker.ts';
 import { Workload } from '../workload/generator.ts';
 import type { QuiesceResult, StrategyContext } from '../../strategies/contract.ts';
-import { compareSnapshot, finalStates, waitForConvergence, type SnapshotSources } from './final-read.ts';
+import { compareSnapshot, finalStates, waitForConvergence, type ConvergenceProbe, type ConvergenceWait, type SnapshotSources } from './final-read.ts';
 import { historyFileName } from './history-file.ts';
 import { removeLease, writeLease } from './lease.ts';
 import { dropPairData, tearDownInFreshWorker } from './pair-cleanup.ts';
@@ -92,10 +93,10 @@ export function physicalNames(scenario: Scenario, strategy: string, tag: string)
   return { table, index: `converge-${scenario.name}-${strategy}-${tag}`.toLowerCase() };
 }
 
-function convergenceResult(outcome: Outcome<{ report: ConvergenceReport; timeMs: number | null }>): ConvergenceResult {
+function convergenceResult(outcome: Outcome<ConvergenceWait>): ConvergenceResult {
   if (outcome.state === 'crashed') return { state: 'unknown', error: outcome.error };
-  const { report, timeMs } = outcome.value;
-  return { state: 'checked', converged: report.converged, timeMs, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
+  const { report, timeMs, converged, quiet } = outcome.value;
+  return { state: 'checked', converged, timeMs, quiet, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
 }
 
 export function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResult {
@@ -103,6 +104,11 @@ export function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResul
   const a = outcome.value;
   return {
     state: 'checked',
+    reads: a.reads,
+    judged: { ...a.judged },
+    finalKeysJudged: a.finalKeysJudged,
+    failedReads: a.failedReads,
+    unjudgedReads: a.unjudgedReads,
     dirtyReads: a.dirtyReads,
     versionRegressions: a.versionRegressions,
     resurrections: a.resurrections,
@@ -158,6 +164,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     setupBegun = true;
     await worker.call('setup');
     const sources: SnapshotSources = { pool, search, entity: scenario.entity, table: names.table, index: names.index };
+    const probe: ConvergenceProbe = { compare: () => compareSnapshot(sources), quiesce: (ms) => worker.quiesce(ms) };
 
     // 2. seed rows through the strategy
     const seedRows = workload.seedRows();
@@ -187,6 +194,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       divergence.push({ atMs: at - runStart, missing: report.missing, extra: report.extra, mismatched: report.mismatched });
     let firstProcess = 0;
     const groupRuns: GroupRun[] = [];
+    let equalSince: { ack: number; at: number } | undefined;
     for (const group of phaseGroups(scenario)) {
       if (input.signal.aborted) break;
       const ran = await runPhaseGroup(group, { workload, parts, signal: input.signal, firstProcess, ...(input.progress ? { progress: input.progress } : {}) });
@@ -197,7 +205,9 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
         const after = group.phases.at(-1)!.phase.name;
         const outcome = await settle(async () => {
           await worker.quiesce(scenario.expect.convergenceTimeoutMs);
-          return (await waitForConvergence(sources, lastAck.time, scenario.expect.convergenceTimeoutMs, monotonicMs, onCheck)).report;
+          const wait = await waitForConvergence(probe, { since: lastAck.time, timeoutMs: scenario.expect.convergenceTimeoutMs, now: monotonicMs, onCheck });
+          equalSince = wait.converged && wait.timeMs !== null ? { ack: lastAck.time, at: lastAck.time + wait.timeMs } : undefined;
+          return wait.report;
         });
         checkpoints.push({ after, result: outcome });
         extrasCheckpoints.push(
@@ -217,13 +227,17 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     await history.close();
     await input.afterWorkload?.(names);
 
-    // 5. final reads (the lag samples are watched meanwhile, then those still unseen are closed)
-    const convergence = await settle(() => waitForConvergence(sources, lastAck.time, timeoutMs, monotonicMs, onCheck));
+    // 5. final reads (the lag samples are watched meanwhile, then those still unseen are closed).
+    // A checkpoint after the last phase already confirmed the stores equal: time to convergence
+    // counts to that, not to the final check's own first comparison (nothing was written since).
+    const carried = equalSince?.ack === lastAck.time ? { equalSince: equalSince.at } : {};
+    const convergence = await settle(() => waitForConvergence(probe, { since: lastAck.time, timeoutMs, now: monotonicMs, onCheck, ...carried }));
     await lag.finish();
     const anomalies = await settle(async () => {
       const checker = new AnomalyChecker(scenario.entity, seedRows);
       await checker.consume(readHistory(path.join(input.runDir, historyFile)));
       await compareSnapshot(sources, (doc) => checker.observeFinal(doc));
+      checker.endFinal();
       return checker.report();
     });
     const finalValues = await settle(() => finalStates(sources, scenario.expect.finalValues.map((expected) => expected.id)));

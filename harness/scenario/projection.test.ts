@@ -93,4 +93,36 @@ describe('normaliseValue', () => {
     expect(normaliseValue('datetime', 'yesterday')).toBe('yesterday');
     expect(normaliseValue('varchar', ' a')).not.toBe(normaliseValue('varchar', 'a'));
   });
+
+  it('keeps apart values that differ only where a lenient reading would lose it', () => {
+    const differ = (kind: Parameters<typeof normaliseValue>[0], a: unknown, b: unknown) =>
+      expect(JSON.stringify(normaliseValue(kind, a)), `${String(a)} vs ${String(b)}`).not.toBe(JSON.stringify(normaliseValue(kind, b)));
+    // BIGINTs beyond 2^53 that one double would hold
+    differ('bigint', '9007199254740993', '9007199254740992');
+    differ('bigint', 9007199254740993n, '9007199254740992');
+    differ('bigint', '9007199254740993', 9007199254740992);
+    expect(normaliseValue('bigint', '9223372036854775807')).toBe('9223372036854775807');
+    expect(normaliseValue('bigint', 9223372036854775807n)).toBe('9223372036854775807');
+    // numbers written in ways no engine writes a number
+    for (const text of [' 7', '7 ', '0x7', '7e0', '0b111', '007', '+7', '7.0']) differ('int', text, 7);
+    for (const text of [' 7.5', '7.5 ', 'Infinity', '0x1p3']) differ('double', text, 7.5);
+    expect(normaliseValue('double', '7.5e0')).toBe(7.5);
+    // a datetime's microseconds, and dates a lenient parser rolls over
+    differ('datetime', '2024-05-06 07:08:09.000400', '2024-05-06 07:08:09');
+    differ('datetime', '2024-05-06 07:08:09.123456', '2024-05-06T07:08:09.123Z');
+    expect(normaliseValue('datetime', '2024-05-06 07:08:09.123400')).toBe(normaliseValue('datetime', '2024-05-06T09:08:09.1234+02:00'));
+    differ('datetime', '2024-02-30 00:00:00', '2024-03-01 00:00:00');
+    differ('datetime', '2024-01-01 24:00:00', '2024-01-02 00:00:00');
+    differ('datetime', 1714979289000.5, 1714979289000);
+    // null, empty and zero; case and whitespace; a number and its digits in a text field
+    for (const kind of ['int', 'double', 'boolean', 'varchar', 'datetime'] as const) {
+      differ(kind, null, '');
+      differ(kind, '', 0);
+      differ(kind, null, 0);
+    }
+    differ('varchar', 'Ab', 'ab');
+    differ('varchar', 'a b', 'a  b');
+    differ('varchar', '5', 5);
+    differ('string', '5', 5);
+  });
 });

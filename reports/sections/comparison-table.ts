@@ -112,6 +112,7 @@ export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
         ['stale reads', (r) => f.anomalyFigure(r.anomalies, 'staleReads')],
         ['staleness p99', (r) => f.stalenessFigure(r.anomalies)],
         ['unverifiable reads', (r) => f.anomalyFigure(r.anomalies, 'unverifiableReads')],
+        ['failed reads', (r) => f.anomalyFigure(r.anomalies, 'failedReads')],
         ['keys not judged', (r) => f.anomalyFigure(r.anomalies, 'unjudgedKeys')],
       ],
     ],
@@ -147,7 +148,7 @@ export function comparisonTable(results: readonly ScenarioResult[]): SafeHtml {
 
 /** Each strategy's verdict lines, the failing ones first. */
 export function verdictLines(results: readonly ScenarioResult[]): SafeHtml {
-  const order = { fail: 0, unknown: 1, pass: 2 } as const;
+  const order = { fail: 0, unknown: 1, 'not-judged': 2, pass: 3 } as const;
   return html`${results.map((r) => {
     const lines = [...r.lines].sort((a, b) => order[a.outcome] - order[b.outcome]);
     return html`<details class="lines" ${r.verdict === 'fail' ? html`open` : ''}>

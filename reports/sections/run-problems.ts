@@ -28,7 +28,7 @@ export function runProblems(file: ResultsFile, layout: RunLayout, invalid: reado
     ].filter((line): line is string => line !== null);
     for (const line of crashed) problems.push(`${pair}: ${line}`);
     if (result.verdict === 'fail' && standing(result).kind === 'unexpected-fail') {
-      const failing = result.lines.filter((line) => line.outcome !== 'pass').map((line) => `${line.outcome} ${line.check}: ${line.reason}`);
+      const failing = result.lines.filter((line) => line.outcome === 'fail' || line.outcome === 'unknown').map((line) => `${line.outcome} ${line.check}: ${line.reason}`);
       problems.push(`${pair} failed: ${failing.length ? failing.join('; ') : result.reasons.join('; ')}${result.log ? ` (worker log: ${result.log})` : ''}`);
     }
   }

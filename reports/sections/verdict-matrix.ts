@@ -10,7 +10,7 @@ import type { RunLayout } from '../run-layout.ts';
 
 const describeLine = (line: VerdictLine) => `${line.check}: ${line.reason}`;
 
-/** The reason a cell shows: the first failing check (then the first unknown), or that all passed. */
+/** The reason a cell shows: the first failing check (then the first unknown), or that all passed (and how many were not judged). */
 export function oneLineReason(result: ScenarioResult): string {
   const failing = result.lines.filter((line) => line.outcome === 'fail');
   const unknown = result.lines.filter((line) => line.outcome === 'unknown');
@@ -19,6 +19,8 @@ export function oneLineReason(result: ScenarioResult): string {
     const more = failing.length + unknown.length - 1;
     return more > 0 ? `${describeLine(first)} (+${more} more)` : describeLine(first);
   }
+  const notJudged = result.lines.filter((line) => line.outcome === 'not-judged').length;
+  if (notJudged > 0) return `${result.lines.length - notJudged} checks pass, ${notJudged} not judged (nothing to judge)`;
   if (result.lines.length > 0) return result.lines.length === 1 ? describeLine(result.lines[0]!) : `all ${result.lines.length} checks pass`;
   return result.reasons[0] ?? 'no expectations were checked';
 }

@@ -1,6 +1,6 @@
 // The harness end to end on the real services with the naive strategy: it converges on the seed's
 // counter race and a small bulk run; documents the test itself deletes, alters and plants in the
-// index after the workload are reported as exactly those ids; a malformed scenario exits 2 with
+// index after the workload (one under another row's _id) are reported as exactly those ids; a malformed scenario exits 2 with
 // its YAML path before anything starts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -101,6 +101,8 @@ expect:
       const doc = await search.get(index, '31');
       await search.index(index, '31', { ...doc!.source, amount: -1 });
       await search.index(index, '999', { id: 999, version: 1, name: 'orphan', amount: 5 });
+      // row 12's document, also in place of row 13's: right body, wrong _id
+      await search.index(index, '13', (await search.get(index, '12'))!.source);
       await search.close();
     });
     expect(result.convergence).toMatchObject({
@@ -109,11 +111,11 @@ expect:
       timeMs: null,
       missing: 2,
       extra: 1,
-      mismatched: 1,
-      sampleIds: { missing: [7, 23], extra: [999], mismatched: [31] },
+      mismatched: 2,
+      sampleIds: { missing: [7, 23], extra: [999], mismatched: [13, 31], extraNonNumeric: [] },
     });
     expect(result.verdict).toBe('fail');
-    expect(result.reasons.join('\n')).toMatch(/fail: converged: 2 missing \(ids 7, 23\), 1 extra \(ids 999\), 1 mismatched \(ids 31\)/);
+    expect(result.reasons.join('\n')).toMatch(/fail: converged: 2 missing \(ids 7, 23\), 1 extra \(ids 999\), 2 mismatched \(ids 13, 31\)/);
   });
 });
 

@@ -223,13 +223,16 @@ describe('the HTML report in chromium', () => {
     const partialDir = path.join(workDir, 'partial');
     mkdirSync(partialDir);
     const [first] = run.results;
+    // a fault from the start until after the last comparison: it overlaps every time chart's range
+    // (the divergence chart spans only the comparisons, which come after the workload)
+    const faultEndMs = Math.max(600, ...(first!.series?.divergence.map((d) => d.atMs + 100) ?? []));
     const partial: ResultsFile = {
       ...run,
       interrupted: true,
       finishedAt: null,
       results: [
         { ...first!, strategy: 'crashed', verdict: 'fail', convergence: { state: 'unknown', error: `socket hang up ${HOSTILE}` }, series: undefined },
-        { ...first!, faults: [{ kind: 'pause', target: 'search', startMs: 0, endMs: 600 }] },
+        { ...first!, faults: [{ kind: 'pause', target: 'search', startMs: 0, endMs: faultEndMs }] },
         ...run.results.slice(1),
       ],
     };

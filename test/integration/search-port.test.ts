@@ -1,5 +1,6 @@
 // The search port against the real engine: index, real-time get and multi-get, external versions
-// that reject stale writes, delete seen, bulk, and a sorted scan that returns every document once.
+// that reject stale writes, delete seen, bulk, and a sorted scan that returns every document once —
+// also when many share a sort value across page boundaries on several shards — and releases its scroll.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectSearch } from '../../harness/stores/search/connect-search.ts';
@@ -79,4 +80,30 @@ describe('search port on the local engine', () => {
     expect(seen).toEqual(ids);
     expect(await search.count(index)).toBe(25);
   });
+
+  it('scans every document exactly once when many share the sort value, on 3 shards, in pages of 4', async () => {
+    const sharded = `${index}-ties`;
+    await search.createIndex(sharded, { settings: { number_of_shards: 3, number_of_replicas: 0 }, mappings: { properties: { id: { type: 'long' } } } });
+    try {
+      // 60 documents, only 6 distinct sort values: every page boundary falls inside a run of ties.
+      const docs = Array.from({ length: 60 }, (_, i) => ({ key: `k${i}`, sort: i % 6 }));
+      await search.bulk(docs.map((d) => ({ action: 'index' as const, index: sharded, id: d.key, doc: { id: d.sort } })), { refresh: true });
+      const seen: { key: string; sort: number }[] = [];
+      for await (const doc of search.scan(sharded, { sortField: 'id', pageSize: 4 })) seen.push({ key: doc.id, sort: doc.source.id as number });
+      expect(seen.map((d) => d.key).sort()).toEqual(docs.map((d) => d.key).sort());
+      expect(seen.map((d) => d.sort)).toEqual([...seen.map((d) => d.sort)].sort((a, b) => a - b));
+      // A consumer that stops early releases the engine's scroll.
+      for await (const doc of search.scan(sharded, { sortField: 'id', pageSize: 4 })) if (doc.id !== '') break;
+      expect(await openScrolls(sharded)).toBe(0);
+    } finally {
+      await search.deleteIndex(sharded);
+    }
+  });
 });
+
+/** Scroll contexts the engine holds open on `name` (its search stats). */
+async function openScrolls(name: string): Promise<number> {
+  const response = await fetch(`${endpoints.search.url}/${name}/_stats/search`);
+  const body = (await response.json()) as { _all: { total: { search: { scroll_current: number } } } };
+  return body._all.total.search.scroll_current;
+}

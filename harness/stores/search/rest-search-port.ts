@@ -74,6 +74,14 @@ function writeQuery(options: WriteOptions): Record<string, string | number | boo
   return query;
 }
 
+/** How long the engine keeps a scan's scroll between two pages. */
+const SCROLL_KEEP_ALIVE = '1m';
+
+interface ScrollPage {
+  _scroll_id?: string;
+  hits: { hits: { _id: string; _source: SearchDocument; _version: number }[] };
+}
+
 interface WriteBody {
   result: WriteResult['result'];
   _version: number;
@@ -206,17 +214,26 @@ export class RestSearchPort implements SearchPort {
     return (response.body as { count: number }).count;
   }
 
+  // A scroll sorted on `sortField`: one consistent snapshot of the index, each page continuing every
+  // shard's cursor, so pages keep the global order and no document is skipped or repeated however
+  // many share a sort value (search_after without a unique tiebreaker cannot promise that, `_id` is
+  // not sortable on Elasticsearch 8 by default, and the point-in-time APIs of the two engines
+  // differ). The scroll is cleared when the iteration ends, whether it ran out or was stopped.
   async *scan(index: string, options: ScanOptions): AsyncIterable<StoredDocument> {
     const size = options.pageSize ?? 1000;
-    let after: unknown[] | undefined;
-    for (;;) {
-      const body: Record<string, unknown> = { size, sort: [{ [options.sortField]: 'asc' }], version: true, query: { match_all: {} } };
-      if (after) body.search_after = after;
-      const response = await this.call({ method: 'POST', path: `/${enc(index)}/_search`, body });
-      const hits = (response.body as { hits: { hits: { _id: string; _source: SearchDocument; _version: number; sort: unknown[] }[] } }).hits.hits;
-      for (const hit of hits) yield { id: hit._id, source: hit._source, version: hit._version };
-      if (hits.length < size) return;
-      after = hits[hits.length - 1]!.sort;
+    const body = { size, sort: [{ [options.sortField]: 'asc' }], version: true, query: { match_all: {} } };
+    let response = await this.call({ method: 'POST', path: `/${enc(index)}/_search`, querystring: { scroll: SCROLL_KEEP_ALIVE }, body });
+    let scrollId = (response.body as ScrollPage)._scroll_id;
+    try {
+      for (;;) {
+        const page = response.body as ScrollPage;
+        scrollId = page._scroll_id ?? scrollId;
+        for (const hit of page.hits.hits) yield { id: hit._id, source: hit._source, version: hit._version };
+        if (page.hits.hits.length === 0 || scrollId === undefined) return;
+        response = await this.call({ method: 'POST', path: '/_search/scroll', body: { scroll: SCROLL_KEEP_ALIVE, scroll_id: scrollId } });
+      }
+    } finally {
+      if (scrollId !== undefined) await this.call({ method: 'DELETE', path: '/_search/scroll', body: { scroll_id: [scrollId] } }, [404]).catch(() => undefined);
     }
   }
 

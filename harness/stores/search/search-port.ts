@@ -1,5 +1,5 @@
 // The search port: what converge needs from a search engine (index, get, multi-get, delete with
-// external versions, bulk, refresh, a sorted scan with search_after), independent of the engine. Two
+// external versions, bulk, refresh, a sorted scan over one consistent snapshot), independent of the engine. Two
 // adapters implement it: OpenSearch and Elasticsearch 8/9, each through its official client.
 
 export type SearchDocument = Record<string, unknown>;
@@ -48,7 +48,7 @@ export interface BulkItemResult {
 }
 
 export interface ScanOptions {
-  /** A numeric or keyword field every document carries, used for sort and search_after. */
+  /** A numeric or keyword field to sort on (documents without it come last). */
   sortField: string;
   /** Page size (default 1000). */
   pageSize?: number;
@@ -75,7 +75,11 @@ export interface SearchPort {
   bulk(operations: BulkOperation[], options?: { refresh?: boolean | 'wait_for' }): Promise<BulkItemResult[]>;
   refresh(index: string): Promise<void>;
   count(index: string): Promise<number>;
-  /** Every document of the index in ascending `sortField` order, a page at a time (bounded memory). */
+  /**
+   * Every document of the index exactly once, from one consistent snapshot, in ascending `sortField`
+   * order (documents sharing a value in any order), a page at a time (bounded memory). The engine's
+   * cursor is released when the iteration ends, also when the consumer stops early.
+   */
   scan(index: string, options: ScanOptions): AsyncIterable<StoredDocument>;
   close(): Promise<void>;
 }
