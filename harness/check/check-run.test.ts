@@ -75,7 +75,7 @@ describe('npm run check', () => {
     expect(naive).toMatchObject({ state: 'judged', truncatedTail: { line: 8, chars: 40 }, ops: { attempted: 4, ok: 3, failed: 0, unknown: 0, unfinished: 1 } });
     expect(naive!.latencyMs).toMatchObject({ state: 'measured', samples: 2, max: 4 });
     expect(naive!.anomalies).toMatchObject({ state: 'checked', dirtyReads: 1, resurrections: 0, versionRegressions: 0 });
-    expect(naive!.lines.find((l) => l.check === 'anomalies.dirtyReads')).toEqual({ check: 'anomalies.dirtyReads', outcome: 'fail', reason: '1 seen (ids 1), at most 0 allowed' });
+    expect(naive!.lines.find((l) => l.check === 'anomalies.dirtyReads')).toEqual({ check: 'anomalies.dirtyReads', outcome: 'fail', reason: '1 seen (ids 1) over 1 judged read, at most 0 allowed' });
     for (const check of ['converged after p', 'converged', 'finalValues[0]']) {
       expect(naive!.lines.find((l) => l.check === check)).toEqual({ check, outcome: 'unknown', reason: NEEDS_THE_STORES });
     }
@@ -89,7 +89,7 @@ describe('npm run check', () => {
     expect(out.status).toBe(1);
     expect(out.stdout).toContain('did not finish (no results.json)');
     expect(out.stdout).toContain("naive × tiny: the history's last line (line 8, 40 characters) was cut short");
-    expect(out.stdout).toContain('naive × tiny: fail: anomalies.dirtyReads: 1 seen (ids 1), at most 0 allowed');
+    expect(out.stdout).toContain('naive × tiny: fail: anomalies.dirtyReads: 1 seen (ids 1) over 1 judged read, at most 0 allowed');
     expect(existsSync(path.join(dir, 'check.json'))).toBe(true);
   });
 
