@@ -110,6 +110,13 @@ describe('docker container definitions', () => {
     expect(def.ports).toEqual([{ container: 9092, host: 29092 }]);
     expect(connectDefinition().env.BOOTSTRAP_SERVERS).toBe('kafka:19092');
   });
+
+  it('fixes each host port it is given, so a container killed and started again keeps it', () => {
+    expect(mysqlDefinition(33060).ports).toEqual([{ container: 3306, host: 33060 }]);
+    expect(elasticsearchDefinition(39200).ports).toEqual([{ container: 9200, host: 39200 }]);
+    expect(connectDefinition(38083).ports).toEqual([{ container: 8083, host: 38083 }]);
+    expect(mysqlDefinition().ports).toEqual([{ container: 3306 }]);
+  });
 });
 
 describe('search engine detection', () => {
