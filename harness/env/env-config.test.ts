@@ -43,6 +43,8 @@ describe('local service configuration', () => {
     expect(props.listeners).toBe('http://127.0.0.1:18083');
     expect(props['plugin.path']).toBe('/plugins');
     expect(props['bootstrap.servers']).toBe('127.0.0.1:1');
+    // Plugins found from their ServiceLoader manifests, not by scanning every class.
+    expect(props['plugin.discovery']).toBe('service_load');
   });
 
   it('finds executables on a PATH and names a missing prerequisite with its install line', () => {
