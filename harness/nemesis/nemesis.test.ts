@@ -56,11 +56,11 @@ function fakeKinds(clock: FakeClock, events: string[], behaviour: Partial<Record
   const fake = <K extends FaultKindName>(kind: K): FaultKind<K> => ({
     kind,
     unsupported: () => behaviour[kind]?.unsupported ?? null,
-    inject: async (_context, spec) => {
+    inject: (_context, spec) => {
       const tag = `${kind}/${spec.target}`;
-      if (behaviour[kind]?.injectThrows) throw new Error(`${tag} refused`);
+      if (behaviour[kind]?.injectThrows) return Promise.reject(new Error(`${tag} refused`));
       events.push(`inject ${tag}@${clock.now()}`);
-      return {
+      return Promise.resolve({
         detail: `did ${tag}`,
         heal: async (): Promise<HealReport> => {
           const started = clock.now();
@@ -68,7 +68,7 @@ function fakeKinds(clock: FakeClock, events: string[], behaviour: Partial<Record
           if (behaviour[kind]?.healMs) await clock.sleep(behaviour[kind].healMs);
           return { waitedFor: `${tag} back`, healMs: clock.now() - started, errors: behaviour[kind]?.healErrors ?? [] };
         },
-      };
+      });
     },
   });
   return {

@@ -72,7 +72,7 @@ export interface NemesisOptions {
 export function unsupportedFaults(faults: readonly FaultSpec[], context: FaultContext, kinds: FaultKinds = faultKinds): { index: number; kind: string; reason: string }[] {
   const out: { index: number; kind: string; reason: string }[] = [];
   faults.forEach((spec, index) => {
-    const reason = kindOf(kinds, spec).unsupported(context, spec as never);
+    const reason = kindOf(kinds, spec).unsupported(context, spec);
     if (reason !== null) out.push({ index, kind: spec.kind, reason });
   });
   return out;
@@ -136,7 +136,7 @@ export class Nemesis {
     const spec = this.options.faults[index]!;
     const base: RecordBase = { index, kind: spec.kind, target: spec.target, description: describeFault(spec) };
     const kind = kindOf(this.kinds, spec);
-    const reason = kind.unsupported(this.options.context, spec as never);
+    const reason = kind.unsupported(this.options.context, spec);
     if (reason !== null) {
       this.records.set(index, { ...base, state: 'not-injected', reason });
       return;
@@ -145,7 +145,7 @@ export class Nemesis {
     this.log(`fault ${base.description}: injecting at ${startMs} ms`);
     let injected: InjectedFault;
     try {
-      injected = await kind.inject(this.options.context, spec as never);
+      injected = await kind.inject(this.options.context, spec);
     } catch (error) {
       const endMs = this.elapsed();
       this.records.set(index, { ...base, state: 'inject-failed', startMs, endMs, errors: [`inject failed: ${errorText(error)}`] });
