@@ -4,7 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runningEnv } from '../../harness/env/env-control.ts';
+import { isAlive } from '../../harness/env/local/process-service.ts';
 import { serviceControlFor } from '../../harness/env/select-service-control.ts';
+import { readState } from '../../harness/env/state.ts';
 import type { FaultContext, InjectedFault } from '../../harness/nemesis/fault-kind.ts';
 import { faultSpecSchema, type FaultSpecOf } from '../../harness/nemesis/fault-spec.ts';
 import { mysqlKillConnections } from '../../harness/nemesis/kinds/mysql-kill-connections.ts';
@@ -43,6 +46,7 @@ describe('MySQL faults on the real MariaDB', () => {
     await setup.query(`XA END ${xid}`);
     await setup.query(`XA PREPARE ${xid}`);
     const context: FaultContext = { endpoints, services: serviceControlFor(envDir), proxies: {} };
+    const recordBefore = readState(envDir)!.services.find((service) => service.name === 'mariadb')!;
     let injected: InjectedFault | undefined = await mysqlRestart.inject(context, faultSpecSchema.parse({ kind: 'mysql-restart', at: { afterMs: 0 } }) as FaultSpecOf<'mysql-restart'>);
     try {
       // The connection that prepared the branch died with the server.
@@ -55,6 +59,13 @@ describe('MySQL faults on the real MariaDB', () => {
       await injected?.heal();
       setup.destroy();
     }
+    // env.json names the new process, so `npm run env -- down` and `status` still find it.
+    const recordAfter = readState(envDir)!.services.find((service) => service.name === 'mariadb')!;
+    expect(recordAfter.pid).not.toBe(recordBefore.pid);
+    expect(isAlive(recordAfter.pid!)).toBe(true);
+    expect(recordAfter.restarts).toBe((recordBefore.restarts ?? 0) + 1);
+    expect(recordAfter.ports).toEqual(recordBefore.ports);
+    expect(runningEnv(envDir)?.endpoints.mysql.port).toBe(endpoints.mysql.port);
     const after = await createMysqlConnection(endpoints.mysql);
     try {
       const [rows] = await after.query<mysql.RowDataPacket[]>(`SELECT id, v FROM \`${table}\` ORDER BY id`);
