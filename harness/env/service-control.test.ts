@@ -107,6 +107,8 @@ describe('service control of a recorded env', () => {
     const control = new LocalServiceControl(dir);
     expect(control.unsupported('kill', 'mysql')).toBeNull();
     expect(control.unsupported('kill', 'search')).toMatch(/records no process for opensearch/);
+    // It could be killed, but not started again on the same ports: env.json lacks the others' ports.
+    expect(control.unsupported('start', 'mysql')).toMatch(/mariadb could not be started again: .*records no 2 ports for kafka/);
   });
 
   it('local: rebuilds every port from the records, in each process spec’s order', () => {

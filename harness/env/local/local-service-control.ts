@@ -43,13 +43,21 @@ export class LocalServiceControl implements ServiceControl {
     return record;
   }
 
-  unsupported(_action: ServiceAction, service: ControlledService): string | null {
+  unsupported(action: ServiceAction, service: ControlledService): string | null {
     const state = readState(this.dir);
     if (!state) return `no env is recorded in ${this.dir}/env.json`;
     if (state.provider !== 'local') return `the env in ${this.dir} is a ${state.provider} env, not a local one`;
     const name = LOCAL_SERVICE_OF[service];
     const record = state.services.find((candidate) => candidate.name === name);
     if (record?.pid === undefined) return `${this.dir}/env.json records no process for ${name}`;
+    if (action === 'start') {
+      // A fault must not kill what it cannot start again: the tools, bundles and ports must all be there.
+      try {
+        planFromState(state, this.options);
+      } catch (error) {
+        return `${name} could not be started again: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
     return null;
   }
 

@@ -110,6 +110,7 @@ export interface PlanOptions {
  * bundles from the cache `up` used (never resolved again: a restart must not wait on Maven).
  */
 export function planFromState(state: EnvState, options: PlanOptions = {}): LocalPlan {
+  const ports = portsFromState(state);
   const cacheDir = state.jvmCache ?? DEFAULT_JVM_CACHE;
   const bundles = {} as Record<JvmBundle, string>;
   for (const bundle of jvmBundles) {
@@ -121,7 +122,7 @@ export function planFromState(state: EnvState, options: PlanOptions = {}): Local
     dir: state.dir,
     toolchain: checkPrerequisites(options.env ?? process.env),
     bundles,
-    ports: portsFromState(state),
+    ports,
     readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
   };
 }
