@@ -43,6 +43,8 @@ describe('local service configuration', () => {
     expect(props.listeners).toBe('http://127.0.0.1:18083');
     expect(props['plugin.path']).toBe('/plugins');
     expect(props['bootstrap.servers']).toBe('127.0.0.1:1');
+    // Plugins found from their ServiceLoader manifests, not by scanning every class.
+    expect(props['plugin.discovery']).toBe('service_load');
   });
 
   it('finds executables on a PATH and names a missing prerequisite with its install line', () => {
@@ -109,6 +111,13 @@ describe('docker container definitions', () => {
     expect(def.env.KAFKA_ADVERTISED_LISTENERS).toBe('INTERNAL://kafka:19092,EXTERNAL://127.0.0.1:29092');
     expect(def.ports).toEqual([{ container: 9092, host: 29092 }]);
     expect(connectDefinition().env.BOOTSTRAP_SERVERS).toBe('kafka:19092');
+  });
+
+  it('fixes each host port it is given, so a container killed and started again keeps it', () => {
+    expect(mysqlDefinition(33060).ports).toEqual([{ container: 3306, host: 33060 }]);
+    expect(elasticsearchDefinition(39200).ports).toEqual([{ container: 9200, host: 39200 }]);
+    expect(connectDefinition(38083).ports).toEqual([{ container: 8083, host: 38083 }]);
+    expect(mysqlDefinition().ports).toEqual([{ container: 3306 }]);
   });
 });
 

@@ -2,6 +2,7 @@
 // env.json: what the CLI, `npm run bench` and the integration tests all use.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import type { StartedDockerEnv } from './docker/docker-provider.ts';
 import type { Endpoints, ProviderName } from './endpoints.ts';
 import { localStatus, stopLocalEnv, type LocalEnvOptions } from './local/local-provider.ts';
 import { isAlive } from './local/process-service.ts';
@@ -36,13 +37,13 @@ export async function envUp(options: UpOptions = {}): Promise<UpResult> {
   const startedAt = Date.now();
   const env: StartedEnv = await createProvider(name, { ...options, dir }).start();
   if (name !== 'local') {
-    const containerIds = (env as StartedEnv & { containerIds?: string[] }).containerIds ?? [];
+    const containers = (env as Partial<StartedDockerEnv>).containers ?? [];
     writeState({
       provider: name,
       dir,
       startedAt: new Date(startedAt).toISOString(),
       endpoints: env.endpoints,
-      services: containerIds.map((containerId) => ({ name: containerId.slice(0, 12), containerId, ports: [] })),
+      services: containers.map((container) => ({ name: container.name, containerId: container.id, ports: [] })),
       timings: { total: Date.now() - startedAt },
     });
   }

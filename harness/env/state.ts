@@ -16,6 +16,9 @@ export interface ServiceRecord {
   pid?: number;
   /** Container id, when the service is a container. */
   containerId?: string;
+  /** Local: when the nemesis last started this service again (ISO time), and how many times. */
+  restartedAt?: string;
+  restarts?: number;
   ports: number[];
   logFile?: string;
   startMs?: number;
@@ -25,6 +28,8 @@ export interface EnvState {
   provider: ProviderName;
   dir: string;
   startedAt: string;
+  /** Local provider: the JVM artifact cache the services run from (a restart reuses it). */
+  jvmCache?: string;
   /** Present once every service is ready. */
   endpoints?: Endpoints;
   services: ServiceRecord[];

@@ -49,6 +49,8 @@ export class StrategyWorker {
   private readonly pending = new Map<number, Pending>();
   /** How many times the process was started. */
   starts = 0;
+  /** Set while restart() runs: calls from outside wait for it, so recovery runs before any new call. */
+  private restarting: Promise<void> | undefined;
 
   constructor(
     readonly strategy: string,
@@ -115,10 +117,17 @@ export class StrategyWorker {
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     });
-    await this.call('open', this.context);
+    await this.send('open', this.context);
   }
 
+  /** Call a contract method in the worker; during a restart, once the fresh worker has recovered. */
   call(method: WorkerMethod, ...args: unknown[]): Promise<unknown> {
+    const restarting = this.restarting;
+    if (restarting) return restarting.then(() => this.send(method, ...args), () => this.send(method, ...args));
+    return this.send(method, ...args);
+  }
+
+  private send(method: WorkerMethod, ...args: unknown[]): Promise<unknown> {
     const child = this.child;
     if (!child?.connected) return Promise.reject(new WorkerCrashedError(this.strategy, 'not running', this.context.logFile));
     const id = this.nextId++;
@@ -157,11 +166,22 @@ export class StrategyWorker {
     await gone;
   }
 
-  /** Start a fresh worker after a crash and run the strategy's recovery in it. */
+  /**
+   * SIGKILL the worker (at the call, if it runs), start a fresh one and run the strategy's recovery
+   * in it. Calls made meanwhile wait and go to the fresh worker after its recovery.
+   */
   async restart(): Promise<void> {
-    await this.kill();
-    await this.start();
-    await this.call('recover');
+    const restarting = (async () => {
+      await this.kill();
+      await this.start();
+      await this.send('recover');
+    })();
+    this.restarting = restarting;
+    try {
+      await restarting;
+    } finally {
+      if (this.restarting === restarting) this.restarting = undefined;
+    }
   }
 
   /** Close the strategy's clients and let the process end. */

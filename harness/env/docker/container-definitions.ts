@@ -1,6 +1,7 @@
 // The docker provider's containers, as plain data (images pinned here, in one place): MySQL 8.4
 // with row binlog and GTID, Elasticsearch 8 single-node with security off, Kafka in KRaft, and a
-// Debezium Connect image. Pure, so unit tests can check them without a Docker daemon.
+// Debezium Connect image. Pure, so unit tests can check them without a Docker daemon. Host ports
+// are fixed before start (a dynamic one would move when a nemesis kills and starts the container).
 
 export const IMAGES = {
   mysql: 'mysql:8.4',
@@ -24,7 +25,10 @@ export interface ContainerDefinition {
   wait: { kind: 'log'; message: string; times: number } | { kind: 'http'; path: string; port: number };
 }
 
-export function mysqlDefinition(): ContainerDefinition {
+/** Container port → host port: fixed when a host port is given, else Docker picks one at each start. */
+const mapped = (container: number, host: number | undefined) => (host === undefined ? { container } : { container, host });
+
+export function mysqlDefinition(hostPort?: number): ContainerDefinition {
   return {
     name: 'mysql',
     image: IMAGES.mysql,
@@ -38,13 +42,13 @@ export function mysqlDefinition(): ContainerDefinition {
       '--gtid-mode=ON',
       '--enforce-gtid-consistency=ON',
     ],
-    ports: [{ container: 3306 }],
+    ports: [mapped(3306, hostPort)],
     // The entrypoint starts a temporary server first; the second "ready" line is the real one.
     wait: { kind: 'log', message: 'ready for connections', times: 2 },
   };
 }
 
-export function elasticsearchDefinition(): ContainerDefinition {
+export function elasticsearchDefinition(hostPort?: number): ContainerDefinition {
   return {
     name: 'elasticsearch',
     image: IMAGES.elasticsearch,
@@ -56,7 +60,7 @@ export function elasticsearchDefinition(): ContainerDefinition {
       ES_JAVA_OPTS: '-Xms1g -Xmx1g',
     },
     command: [],
-    ports: [{ container: 9200 }],
+    ports: [mapped(9200, hostPort)],
     wait: { kind: 'http', path: '/_cluster/health?wait_for_status=yellow', port: 9200 },
   };
 }
@@ -90,7 +94,7 @@ export function kafkaDefinition(hostPort: number): ContainerDefinition {
   };
 }
 
-export function connectDefinition(): ContainerDefinition {
+export function connectDefinition(hostPort?: number): ContainerDefinition {
   return {
     name: 'connect',
     image: IMAGES.connect,
@@ -104,7 +108,7 @@ export function connectDefinition(): ContainerDefinition {
       OFFSET_FLUSH_INTERVAL_MS: '1000',
     },
     command: [],
-    ports: [{ container: 8083 }],
+    ports: [mapped(8083, hostPort)],
     wait: { kind: 'http', path: '/connector-plugins', port: 8083 },
   };
 }

@@ -6,7 +6,7 @@ import { GenericContainer, Network, Wait, getContainerRuntimeClient, type Starte
 import { ServiceStartError } from '../../errors.ts';
 import type { Endpoints } from '../endpoints.ts';
 import { parseServerVersion } from '../local/mariadb.ts';
-import { freePort } from '../local/ports.ts';
+import { choosePort } from '../local/ports.ts';
 import { probeMysql, probeSearch } from '../probe.ts';
 import type { EnvProvider, ServiceStatus, StartedEnv } from '../provider.ts';
 import {
@@ -45,22 +45,45 @@ export function toContainer(definition: ContainerDefinition): GenericContainer {
   return container.withStartupTimeout(300_000);
 }
 
+/** A started container by its definition's name (`mysql`, `elasticsearch`, `kafka`, `connect`). */
+export interface DockerContainerRecord {
+  name: ContainerDefinition['name'];
+  id: string;
+}
+
+/** What `start()` gives: the env, and its containers by name for env.json (a nemesis finds them there). */
+export interface StartedDockerEnv extends StartedEnv {
+  containers: DockerContainerRecord[];
+}
+
 export class DockerProvider implements EnvProvider {
   readonly name = 'docker' as const;
 
-  async start(): Promise<StartedEnv> {
+  async start(): Promise<StartedDockerEnv> {
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
     const network = await new Network().start();
     const started: StartedTestContainer[] = [];
+    const containers: DockerContainerRecord[] = [];
     const startOne = async (definition: ContainerDefinition) => {
       const container = await toContainer(definition).withNetwork(network).start();
       started.push(container);
+      containers.push({ name: definition.name, id: container.getId() });
       return container;
     };
     try {
-      const kafkaPort = await freePort();
-      const [mysql, elasticsearch] = await Promise.all([startOne(mysqlDefinition()), startOne(elasticsearchDefinition()), startOne(kafkaDefinition(kafkaPort))]);
-      const connect = await startOne(connectDefinition());
+      const taken = new Set<number>();
+      const [kafkaPort, mysqlPort, searchPort, connectPort] = [
+        await choosePort('kafka', undefined, taken),
+        await choosePort('mysql', undefined, taken),
+        await choosePort('search', undefined, taken),
+        await choosePort('connect', undefined, taken),
+      ];
+      const [mysql, elasticsearch] = await Promise.all([
+        startOne(mysqlDefinition(mysqlPort)),
+        startOne(elasticsearchDefinition(searchPort)),
+        startOne(kafkaDefinition(kafkaPort)),
+      ]);
+      const connect = await startOne(connectDefinition(connectPort));
       const mysqlBase = { host: mysql.getHost(), port: mysql.getMappedPort(3306), user: 'root', password: MYSQL_ROOT_PASSWORD, database: 'converge' };
       const mysqlProbe = await probeMysql({ ...mysqlBase, flavor: 'mysql', version: '' });
       const searchUrl = `http://${elasticsearch.getHost()}:${elasticsearch.getMappedPort(9200)}`;
@@ -72,17 +95,16 @@ export class DockerProvider implements EnvProvider {
         connect: { url: `http://${connect.getHost()}:${connect.getMappedPort(8083)}` },
         search: { url: searchUrl, engine: 'elasticsearch', version: searchProbe.version ?? '' },
       };
-      const containerIds = started.map((container) => container.getId());
       return {
         endpoints,
-        containerIds,
+        containers,
         stop: async () => {
           await Promise.all(started.map((container) => container.stop()));
           await network.stop();
         },
         status: (): Promise<ServiceStatus[]> =>
           Promise.resolve(started.map((container) => ({ name: container.getName(), running: true, detail: container.getId() }))),
-      } as StartedEnv & { containerIds: string[] };
+      } satisfies StartedDockerEnv;
     } catch (error) {
       await Promise.allSettled(started.map((container) => container.stop()));
       await network.stop().catch(() => {});

@@ -46,7 +46,10 @@ export function connectWorkerProperties(brokers: string[], port: number, pluginP
     // Source offsets are flushed every second so quiesce can compare them to the binlog position.
     'offset.flush.interval.ms=1000',
     `plugin.path=${pluginPath}`,
-    'plugin.discovery=hybrid_warn',
+    // Every plugin here (Kafka's own, Debezium's) ships ServiceLoader manifests, as the worker itself
+    // reports under hybrid_warn; reading them instead of scanning every class with reflection cut
+    // the worker's start (plugin scan 50 s on a loaded two-core machine) that a connect-restart waits on.
+    'plugin.discovery=service_load',
     '',
   ].join('\n');
 }

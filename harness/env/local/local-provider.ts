@@ -4,7 +4,8 @@
 //   1. check the prerequisites (java >= 17, mvn, mariadbd, mariadb-install-db);
 //   2. resolve the JVM bundles with Maven unless cached;
 //   3. pick free ports (or check the configured ones are free);
-//   4. start MariaDB, Kafka and OpenSearch side by side, then Connect once Kafka answers;
+//   4. start MariaDB, Kafka and OpenSearch side by side, then Connect once Kafka answers (each from
+//      one plan, local-services.ts, which a nemesis rebuilds from env.json to restart one service);
 //   5. record each ready service in env.json as it comes up; on any failure stop every service
 //      already started, remove the record, and rethrow.
 import { rmSync } from 'node:fs';
@@ -13,11 +14,8 @@ import { ConfigError } from '../../errors.ts';
 import type { Endpoints } from '../endpoints.ts';
 import type { EnvProvider, ServiceStatus, StartedEnv, StopOptions } from '../provider.ts';
 import { DEFAULT_ENV_DIR, DEFAULT_JVM_CACHE, readState, removeState, writeState, type EnvState } from '../state.ts';
-import { startConnect } from './connect.ts';
-import { ensureBundle, jvmBundles } from './jvm-artifacts.ts';
-import { startKafka } from './kafka.ts';
-import { startMariadb } from './mariadb.ts';
-import { startOpenSearch } from './opensearch.ts';
+import { ensureBundle, jvmBundles, type JvmBundle } from './jvm-artifacts.ts';
+import { startLocalService, type LocalPlan, type LocalServiceName, type ResolvedPorts } from './local-services.ts';
 import { choosePort, isListening } from './ports.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { isAlive, stopPid, type RunningProcess } from './process-service.ts';
@@ -65,7 +63,8 @@ export class LocalProvider implements EnvProvider {
     const toolchain = checkPrerequisites(this.options.env ?? process.env);
     const state: EnvState = { provider: 'local', dir: this.dir, startedAt: new Date().toISOString(), services: [], timings: {} };
     const cacheDir = path.resolve(this.options.cacheDir ?? DEFAULT_JVM_CACHE);
-    const bundles: Record<string, string> = {};
+    state.jvmCache = cacheDir;
+    const bundles = {} as Record<JvmBundle, string>;
     for (const bundle of jvmBundles) {
       const result = await ensureBundle(toolchain.mvn, cacheDir, bundle, log);
       bundles[bundle] = result.dir;
@@ -73,7 +72,7 @@ export class LocalProvider implements EnvProvider {
     }
     const configured = this.options.ports ?? {};
     const taken = new Set<number>();
-    const ports = {
+    const ports: ResolvedPorts = {
       mysql: await choosePort('mysql', configured.mysql, taken),
       kafka: await choosePort('kafka', configured.kafka, taken),
       kafkaController: await choosePort('kafkaController', configured.kafkaController, taken),
@@ -81,6 +80,7 @@ export class LocalProvider implements EnvProvider {
       search: await choosePort('search', configured.search, taken),
       searchTransport: await choosePort('searchTransport', configured.searchTransport, taken),
     };
+    const plan: LocalPlan = { dir: this.dir, toolchain, bundles, ports, readyTimeoutMs };
     const started: RunningProcess[] = [];
     const ready = (proc: RunningProcess, since: number) => {
       started.push(proc);
@@ -93,44 +93,14 @@ export class LocalProvider implements EnvProvider {
     writeState(state);
     try {
       const since = Date.now();
-      const tracked = <T extends { process: RunningProcess }>(starting: Promise<T>) =>
-        starting.then((service) => {
+      const tracked = <N extends LocalServiceName>(name: N) =>
+        startLocalService(name, plan).then((service) => {
           ready(service.process, since);
           return service;
         });
-      const [mariadb, kafka, search] = await settleAll([
-        tracked(startMariadb({ toolchain, dir: path.join(this.dir, 'mariadb'), port: ports.mysql, readyTimeoutMs })),
-        tracked(
-          startKafka({
-            java: toolchain.java,
-            classpathDir: bundles.kafka!,
-            dir: path.join(this.dir, 'kafka'),
-            port: ports.kafka,
-            controllerPort: ports.kafkaController,
-            readyTimeoutMs,
-          }),
-        ),
-        tracked(
-          startOpenSearch({
-            java: toolchain.java,
-            classpathDir: bundles.opensearch!,
-            dir: path.join(this.dir, 'opensearch'),
-            port: ports.search,
-            transportPort: ports.searchTransport,
-            readyTimeoutMs,
-          }),
-        ),
-      ]);
+      const [mariadb, kafka, search] = await settleAll([tracked('mariadb'), tracked('kafka'), tracked('opensearch')]);
       const connectSince = Date.now();
-      const connect = await startConnect({
-        java: toolchain.java,
-        classpathDir: bundles.kafka!,
-        plugins: { 'debezium-connector-mariadb': bundles['debezium-mariadb']!, 'debezium-connector-mysql': bundles['debezium-mysql']! },
-        dir: path.join(this.dir, 'connect'),
-        port: ports.connect,
-        brokers: kafka.endpoint.brokers,
-        readyTimeoutMs,
-      });
+      const connect = await startLocalService('connect', plan);
       ready(connect.process, connectSince);
       const endpoints: Endpoints = {
         provider: 'local',

@@ -49,7 +49,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Send a signal to the process group led by `pid` (the whole service), or to `pid` alone if it leads none. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
@@ -61,10 +62,21 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** SIGTERM the process group of `pid`, wait up to `graceMs`, then SIGKILL. Resolves once it is gone. */
+/** Resolves true once `pid` is gone, false if it is still alive after `timeoutMs`. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
+  return !isAlive(pid);
+}
+
+/**
+ * SIGTERM the process group of `pid`, wait up to `graceMs`, then SIGKILL. Resolves once it is gone.
+ * A SIGCONT follows the SIGTERM, so a service a nemesis left paused still shuts down cleanly.
+ */
 export async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
   if (!isAlive(pid)) return;
   signalGroup(pid, 'SIGTERM');
+  signalGroup(pid, 'SIGCONT');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
   if (isAlive(pid)) {
