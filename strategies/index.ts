@@ -4,10 +4,12 @@ import { ConfigError } from '../harness/errors.ts';
 import type { StrategyFactory } from './contract.ts';
 import { cdcStrategy } from './cdc/index.ts';
 import { naiveStrategy } from './naive/index.ts';
+import { sagaStrategy } from './saga/index.ts';
 
 export const strategyRegistry: Readonly<Record<string, StrategyFactory>> = {
   naive: naiveStrategy,
   cdc: cdcStrategy,
+  saga: sagaStrategy,
 };
 
 export function strategyNames(): string[] {

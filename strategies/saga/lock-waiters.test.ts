@@ -1,0 +1,26 @@
+// A saga waiting for a key's pending marker wakes when the holder ends here, retries after the poll
+// interval otherwise, and gives up past its deadline.
+import { describe, expect, it } from 'vitest';
+import { SemanticLockTimeoutError } from './errors.ts';
+import { LockWaiters } from './lock-waiters.ts';
+
+describe('lock waiters', () => {
+  it('wakes the waiters of a key when it is released, not those of another key', async () => {
+    const waiters = new LockWaiters(60_000);
+    const woke: number[] = [];
+    const a = waiters.wait(1, Date.now() + 60_000, 60_000).then(() => woke.push(1));
+    void waiters.wait(2, Date.now() + 60_000, 60_000).then(() => woke.push(2));
+    waiters.release(1);
+    await a;
+    expect(woke).toEqual([1]);
+    waiters.releaseAll();
+  });
+
+  it('returns after the poll interval without a release, and refuses past the deadline', async () => {
+    const waiters = new LockWaiters(20);
+    const started = Date.now();
+    await waiters.wait(1, Date.now() + 60_000, 60_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+    await expect(waiters.wait(1, Date.now() - 1, 500)).rejects.toBeInstanceOf(SemanticLockTimeoutError);
+  });
+});
