@@ -135,7 +135,7 @@ class SagaStrategy implements Strategy {
     await this.log.markRecovered(saga.sagaId);
     this.recoveredHere++;
     // No snapshot yet (the crash came right after step 1 committed): start afresh; step 1 finds its log row and is not applied again.
-    await this.run(this.input(saga.sagaId, saga.op), saga.snapshot ?? undefined).ended;
+    await this.run({ ...this.input(saga.sagaId, saga.op), resumed: true }, saga.snapshot ?? undefined).ended;
   }
 
   async stats(): Promise<Record<string, unknown>> {

@@ -53,6 +53,8 @@ export interface SagaInput {
   sagaId: string;
   op: Op;
   limits: SagaLimits;
+  /** Resumed by recovery from a log row with no snapshot: step 1 may have committed already. */
+  resumed?: boolean;
 }
 
 export interface SagaContext extends SagaInput {
@@ -69,6 +71,8 @@ export interface SagaContext extends SagaInput {
 export interface WriteRowInput {
   sagaId: string;
   op: Op;
+  /** Step 1 may have committed before (recovery): look for the saga's log row first. */
+  resumed: boolean;
 }
 export interface AwaitLockInput {
   rowId: number;
@@ -130,7 +134,7 @@ export const sagaMachine = setup({
     writingRow: {
       invoke: {
         src: 'writeRow',
-        input: ({ context }) => ({ sagaId: context.sagaId, op: context.op }),
+        input: ({ context }) => ({ sagaId: context.sagaId, op: context.op, resumed: context.resumed === true }),
         onDone: [
           { guard: ({ event }) => event.output.seq === null, target: 'unchanged', actions: assign({ step: ({ event }) => event.output }) },
           { target: 'indexing', actions: assign({ step: ({ event }) => event.output }) },

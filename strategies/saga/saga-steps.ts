@@ -3,8 +3,9 @@
 // - writeRow (step 1): one MySQL transaction writing the business row (applyMysqlWrite) and, before
 //   it commits, the saga's log row with the before- and after-image and, under semantic-lock, the
 //   key's pending marker (a unique column: a second saga's insert collides, its transaction rolls
-//   back, and it waits). Re-run: the log row exists, so its recorded result is returned and
-//   nothing is written again.
+//   back, and it waits). Re-run (recovery of a saga whose log row has no snapshot yet): the log
+//   row exists, so its recorded result is returned and nothing is written again; and were it
+//   written again, the log row's unique saga id would make that transaction fail as a whole.
 // - indexRow: the projected row indexed (or the document deleted) with an external version from
 //   the saga's seq (external-version.ts). Re-run or late: the engine answers 409, which means this
 //   write or a later one is there — done.
@@ -55,10 +56,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 // Every statement of a step goes through the step's one connection: a step that held one and
 // waited for a second could exhaust the pool with its peers.
-export async function writeRow(deps: StepDeps, { sagaId, op }: WriteRowInput): Promise<StepOneResult> {
+export async function writeRow(deps: StepDeps, { sagaId, op, resumed }: WriteRowInput): Promise<StepOneResult> {
   const connection = await deps.pool.getConnection();
   try {
-    const recorded = await deps.log.find(connection, sagaId);
+    const recorded = resumed ? await deps.log.find(connection, sagaId) : null;
     if (recorded) return recorded.stepOne;
     const pendingKey = deps.options.isolation === 'semantic-lock' ? op.id : null;
     if (pendingKey !== null && (await deps.log.pendingOn(connection, op.id)) !== null) throw new SemanticLockHeldError(op.id);

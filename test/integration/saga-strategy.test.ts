@@ -3,7 +3,8 @@
 // field's range) is compensated and the row is back to its before-image; the worker SIGKILLed with
 // dozens of sagas in flight resumes every one of them from the log, applies nothing twice and
 // converges; a compensation that a later write superseded is moot and not applied; under the
-// semantic lock two sagas of one key never overlap (and without it they do). The index is made
+// semantic lock two sagas of one key never overlap (and without it they do); step 1 and a
+// compensation re-run (as recovery re-runs them) apply once. The index is made
 // unavailable for real where a test needs sagas to stay in flight: OpenSearch's
 // read-only-allow-delete block answers every write with 429, which the saga retries.
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,11 @@ import type { SearchPort } from '../../harness/stores/search/search-port.ts';
 import { StrategyWorker } from '../../harness/worker/strategy-worker.ts';
 import type { Op } from '../../harness/workload/op.ts';
 import type { StrategyContext } from '../../strategies/contract.ts';
+import { LockWaiters } from '../../strategies/saga/lock-waiters.ts';
+import { SagaLog } from '../../strategies/saga/saga-log.ts';
 import { sagaLogTable } from '../../strategies/saga/saga-log-sql.ts';
+import { SagaStats } from '../../strategies/saga/saga-stats.ts';
+import { compensateRow, writeRow, type StepDeps } from '../../strategies/saga/saga-steps.ts';
 
 const endpoints = inject('endpoints');
 const suffix = randomUUID().slice(0, 8);
@@ -194,6 +199,36 @@ describe('saga on the real services', () => {
     const [logged] = await pool.query<mysql.RowDataPacket[]>(`SELECT status, compensation FROM \`${sagaLogTable(context.table)}\` WHERE row_id = 7 ORDER BY seq`);
     expect(logged.map((row) => String(row.status))).toEqual(['done', 'moot', 'done']);
     expect(JSON.parse(String(logged[1]!.compensation))).toEqual({ outcome: 'moot', reason: 'a later saga of key 7 committed (seq 3 > 2)' });
+  });
+
+  it('applies step 1 and a compensation once however often they are re-run (as recovery re-runs them)', async () => {
+    const { context, log } = await sagaWorker('rerun', {});
+    const deps: StepDeps = {
+      pool,
+      search,
+      entity,
+      table: context.table,
+      index: context.index,
+      log: new SagaLog(pool, log),
+      options: { isolation: 'semantic-lock', indexRefresh: 'none' },
+      waiters: new LockWaiters(),
+      stats: new SagaStats(),
+    };
+    await pool.query(`INSERT INTO \`${context.table}\` (id, version, name, amount, counter) VALUES (3, 1, 'three', 30, 0)`);
+    const write = { sagaId: randomUUID(), op: increment(3), resumed: false };
+    const first = await writeRow(deps, write);
+    expect(first).toMatchObject({ seq: 1, before: { version: 1, counter: 0 }, after: { version: 2, counter: 1 } });
+    // Recovery re-runs step 1 of a saga whose log row has no snapshot: the recorded result, no second increment.
+    expect(await writeRow(deps, { ...write, resumed: true })).toEqual(first);
+    // Were the check skipped, the transaction could not commit: the saga id is the log's unique key.
+    await expect(writeRow(deps, write)).rejects.toMatchObject({ definite: true });
+    expect(await rowOf(context.table, 3)).toMatchObject({ version: 2, counter: 1 });
+
+    const compensation = { sagaId: write.sagaId, op: write.op, step: first };
+    const applied = await compensateRow(deps, compensation);
+    expect(applied).toMatchObject({ outcome: 'applied', row: { version: 3, counter: 0 } });
+    expect(await compensateRow(deps, compensation)).toEqual(applied);
+    expect(await rowOf(context.table, 3)).toMatchObject({ version: 3, counter: 0, name: 'three', amount: 30 });
   });
 
   it('never overlaps two sagas of one key under the semantic lock; without it they overlap', async () => {
