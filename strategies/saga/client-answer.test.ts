@@ -41,4 +41,10 @@ describe('client answers', () => {
     expect(answerAfterStepOne('indexing', context())).toEqual({ value: row, version: 2 });
     expect(answerAfterStepOne('compensated', context())).toEqual({ value: row, version: 2 });
   });
+
+  it('a machine that stopped on an error before step 1 settled is an unknown outcome, in both modes', () => {
+    const broken = context({ step: null, error: { name: 'MachineError', message: 'boom', definite: false, retriable: false } });
+    expect(() => answerAfterStepOne('error', broken)).toThrow(expect.objectContaining({ definite: false, name: 'SagaFailedError' }));
+    expect(() => answerAtEnd('error', broken)).toThrow(expect.objectContaining({ definite: false, name: 'SagaFailedError' }));
+  });
 });

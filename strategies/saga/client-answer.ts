@@ -7,7 +7,8 @@
 //     compensationMoot → ok: the write took effect and a later write superseded it before it could
 //                        be undone; that later write's saga carries the key's state to the index;
 //     compensated      → fail (definite): the write was undone in MySQL and never reached the index;
-//     failed           → unknown: neither finished nor undone; the stores may disagree;
+//     failed           → unknown: neither finished nor undone; the stores may disagree (also
+//                        when the machine itself stopped on an error);
 //     aborted          → step 1's error (definite or not, as MySQL's answer was);
 //     unchanged        → ok with no row (the key was not there).
 import type { WriteOutcome } from '../contract.ts';
@@ -23,7 +24,7 @@ function stepOneOutcome(context: SagaContext): WriteOutcome {
 /** The answer once the saga has left step 1 (`state` is where it went). */
 export function answerAfterStepOne(state: string, context: SagaContext): WriteOutcome {
   if (state === 'aborted') throw errorFromInfo(context.error ?? { name: 'ConvergeError', message: 'step 1 failed', definite: false, retriable: false });
-  if (state === 'failed' && context.step === null) throw new SagaFailedError(context.sagaId, context.error?.message ?? 'step 1 did not settle');
+  if (context.step === null) throw new SagaFailedError(context.sagaId, context.error?.message ?? `step 1 did not settle (${state})`);
   return stepOneOutcome(context);
 }
 

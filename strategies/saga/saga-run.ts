@@ -11,6 +11,7 @@
 // resume it from the last snapshot that was stored (its steps are idempotent).
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import { classifyMysqlError } from '../../harness/entity/mysql-writes.ts';
+import { ConvergeError } from '../../harness/errors.ts';
 import { retry } from '../../harness/retry.ts';
 import type { LockWaiters } from './lock-waiters.ts';
 import type { SagaLog, SagaStatus } from './saga-log.ts';
@@ -52,6 +53,7 @@ export class SagaRun {
   private enteredAt = 0;
   private latest: { state: string; persisted: unknown; final: boolean; context: SagaContext } | null = null;
   private writing = false;
+  private stopped = false;
   private settleStepOne!: (settled: SagaSettled) => void;
   private settleEnd!: (settled: SagaSettled) => void;
 
@@ -82,6 +84,8 @@ export class SagaRun {
 
   /** Stop the actor where it is (the process is closing); the log keeps what was last stored. */
   stop(): void {
+    this.stopped = true;
+    this.latest = null;
     this.actor.stop();
   }
 
@@ -128,7 +132,8 @@ export class SagaRun {
             : () => this.parts.log.persist(this.sagaId, item.state, item.persisted);
         try {
           await retry(
-            async () => {
+            async (_attempt, bail) => {
+              if (this.stopped) bail(new ConvergeError('the saga was stopped', { definite: false }));
               try {
                 await write();
               } catch (error) {
@@ -138,6 +143,7 @@ export class SagaRun {
             { timeoutMs: 30_000, maxDelayMs: 1000, description: `saga log write of ${this.sagaId}` },
           );
         } catch {
+          if (this.stopped) return;
           this.parts.stats.logWriteFailures++;
         }
         if (item.final) {
