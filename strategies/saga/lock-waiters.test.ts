@@ -6,7 +6,9 @@ import { LockWaiters } from './lock-waiters.ts';
 
 describe('lock waiters', () => {
   it('wakes the waiters of a key when it is released, not those of another key', async () => {
-    const waiters = new LockWaiters(60_000);
+    const waiters = new LockWaiters(60_000, 60_000);
+    waiters.hold(1);
+    waiters.hold(2);
     const woke: number[] = [];
     const a = waiters.wait(1, Date.now() + 60_000, 60_000).then(() => woke.push(1));
     void waiters.wait(2, Date.now() + 60_000, 60_000).then(() => woke.push(2));
@@ -16,11 +18,15 @@ describe('lock waiters', () => {
     waiters.releaseAll();
   });
 
-  it('returns after the poll interval without a release, and refuses past the deadline', async () => {
-    const waiters = new LockWaiters(20);
-    const started = Date.now();
+  it('polls soon when no saga here holds the key, slowly while one does, and refuses past the deadline', async () => {
+    const waiters = new LockWaiters(300, 5);
+    let started = Date.now();
     await waiters.wait(1, Date.now() + 60_000, 60_000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+    expect(Date.now() - started).toBeLessThan(150);
+    waiters.hold(1);
+    started = Date.now();
+    await waiters.wait(1, Date.now() + 60_000, 60_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     await expect(waiters.wait(1, Date.now() - 1, 500)).rejects.toBeInstanceOf(SemanticLockTimeoutError);
   });
 });

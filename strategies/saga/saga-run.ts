@@ -4,8 +4,9 @@
 //   2. store `getPersistedSnapshot()` in the saga's log row — once step 1 has committed, since the
 //      row is step 1's — a writer at a time, always the latest snapshot (an older one still
 //      queued is skipped: any persisted snapshot is a valid point to resume from),
-//   3. at a final state, record the end (status, pending marker released) and only then wake the
-//      sagas waiting for the key and settle `ended`;
+//   3. from step 1's commit, count the key as held by this process (LockWaiters); at a final state,
+//      record the end (status, pending marker released) and only then release the key, waking the
+//      sagas waiting for it, and settle `ended`;
 //   4. settle `stepOne` as soon as the saga leaves step 1, for `ack: step1`.
 // A log write that fails even after retries is counted; the saga carries on, and a crash would
 // resume it from the last snapshot that was stored (its steps are idempotent).
@@ -54,6 +55,7 @@ export class SagaRun {
   private latest: { state: string; persisted: unknown; final: boolean; context: SagaContext } | null = null;
   private writing = false;
   private stopped = false;
+  private holding = false;
   private settleStepOne!: (settled: SagaSettled) => void;
   private settleEnd!: (settled: SagaSettled) => void;
 
@@ -103,6 +105,11 @@ export class SagaRun {
     const final = snapshot.status === 'done';
     const settled = { state, context: snapshot.context };
     if (!STEP_ONE_STATES.has(state)) this.settleStepOne(settled);
+    if (!this.holding && !UNLOGGED_STATES.has(state)) {
+      // Step 1 committed (or the saga was resumed past it): this process holds the key until the end is recorded.
+      this.holding = true;
+      this.parts.waiters.hold(this.rowId);
+    }
     if (UNLOGGED_STATES.has(state)) {
       if (final) this.settleEnd(settled);
       return;
@@ -147,7 +154,7 @@ export class SagaRun {
           this.parts.stats.logWriteFailures++;
         }
         if (item.final) {
-          this.parts.waiters.release(this.rowId);
+          if (this.holding) this.parts.waiters.release(this.rowId);
           this.settleEnd({ state: item.state, context: item.context });
         }
       }
