@@ -100,6 +100,7 @@ afterAll(async () => {
     await worker.call('teardown').catch(() => {});
     await worker.stop();
     await pool?.query(`DROP TABLE IF EXISTS \`${context.table}\``);
+    await pool?.query(`DROP TABLE IF EXISTS \`${sagaLogTable(context.table)}\``); // if the worker died before its teardown
     await search?.deleteIndex(context.index);
   }
   await pool?.end();
