@@ -37,6 +37,11 @@ class Bail extends Error {
   }
 }
 
+/** The delay after failed attempt `attempt` (from 1): exponential from `initialMs`, capped at `maxMs`, full jitter. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, factor = 2, random: () => number = Math.random): number {
+  return Math.min(maxMs, initialMs * factor ** (attempt - 1)) * random();
+}
+
 export type AttemptFn<T> = (attempt: number, bail: (error: unknown) => never) => Promise<T>;
 
 export async function retry<T>(fn: AttemptFn<T>, options: RetryOptions = {}): Promise<T> {
@@ -61,7 +66,7 @@ export async function retry<T>(fn: AttemptFn<T>, options: RetryOptions = {}): Pr
       if (error instanceof ConvergeError && !error.retriable) throw error;
       lastError = error;
     }
-    const delay = Math.min(cap, initial * factor ** (attempt - 1)) * random();
+    const delay = backoffDelay(attempt, initial, cap, factor, random);
     const elapsed = clock.now() - started;
     if (attempt >= maxAttempts || elapsed + delay > timeoutMs) {
       const what = options.description ?? 'operation';

@@ -7,6 +7,7 @@ import { ConfigError } from '../harness/errors.ts';
 import type { StrategyFactory } from './contract.ts';
 import { cdcStrategy } from './cdc/index.ts';
 import { naiveStrategy } from './naive/index.ts';
+import { sagaStrategy } from './saga/index.ts';
 
 export interface StrategyEntry {
   readonly factory: StrategyFactory;
@@ -28,6 +29,11 @@ export const strategyRegistry: Readonly<Record<string, StrategyEntry>> = {
   cdc: {
     factory: cdcStrategy,
     description: "the seed's pipeline: Debezium captures the binlog into Kafka, a sink applies it to the index with external versions",
+    controlGroup: false,
+  },
+  saga: {
+    factory: sagaStrategy,
+    description: 'an orchestrated saga (xstate): row and saga log in one transaction, then a versioned index step, compensation on definite rejection, recovery from the log',
     controlGroup: false,
   },
 };

@@ -1,6 +1,6 @@
 // The search index's mapping for an entity's projected documents: each field typed from its
-// column (or computed kind), `id` and `version` as longs (the scan sorts on `id`), datetimes in
-// MySQL's text form.
+// column (or computed kind), or from the column's `indexType` when it declares one; `id` and
+// `version` as longs (the scan sorts on `id`), datetimes in MySQL's text form.
 import { docFieldKinds } from '../scenario/projection.ts';
 import type { Entity } from '../scenario/schema.ts';
 import type { FieldKind } from '../scenario/values.ts';
@@ -23,6 +23,10 @@ export function indexMappings(entity: Entity): Record<string, unknown> {
   for (const [field, kind] of docFieldKinds(entity)) {
     const mapping = FIELD_TYPES[kind];
     if (mapping) properties[field] = mapping;
+  }
+  const { rename, drop } = entity.projection;
+  for (const [name, column] of Object.entries(entity.columns)) {
+    if ('indexType' in column && column.indexType !== undefined && !drop.includes(name)) properties[rename[name] ?? name] = { type: column.indexType };
   }
   return { properties };
 }

@@ -38,9 +38,10 @@ export function classifyMysqlError(error: unknown, committing: boolean): Converg
   return new MysqlRejectedError(code, message, error);
 }
 
-type Queryable = Pick<mysql.PoolConnection, 'query' | 'beginTransaction' | 'commit' | 'rollback'>;
+export type Queryable = Pick<mysql.PoolConnection, 'query' | 'beginTransaction' | 'commit' | 'rollback'>;
 
-async function selectRow(connection: Queryable, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
+/** The row `id` as committed (or under this transaction), `FOR UPDATE` when asked; null when absent. */
+export async function selectRow(connection: Queryable, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
   const statement = selectRowStatement(table, id, forUpdate);
   const [rows] = await connection.query<mysql.RowDataPacket[]>(statement.sql, statement.params);
   const row = rows[0];
@@ -49,18 +50,20 @@ async function selectRow(connection: Queryable, table: string, id: number, forUp
 
 /**
  * Apply `op` in one transaction. `beforeCommit`, when given, runs inside the transaction after the
- * write (a saga writes its log row there); the row returned is the committed row.
+ * write (a saga writes its log row there) with the row's before-image, read under the write's lock
+ * (null for an insert, or when no row was there); the row returned is the committed row.
  */
 export async function applyMysqlWrite(
   connection: Queryable,
   table: string,
   op: Op,
-  beforeCommit?: (outcome: WriteOutcome) => Promise<void>,
+  beforeCommit?: (outcome: WriteOutcome, before: RowValue | null) => Promise<void>,
 ): Promise<WriteOutcome> {
   let committing = false;
   try {
     await connection.beginTransaction();
     let outcome: WriteOutcome;
+    let before: RowValue | null = null;
     switch (op.kind) {
       case 'insert': {
         const statement = insertStatement(table, op.id, op.values ?? {});
@@ -71,6 +74,7 @@ export async function applyMysqlWrite(
       }
       case 'update':
       case 'increment': {
+        if (beforeCommit) before = await selectRow(connection, table, op.id, true);
         const statement =
           op.kind === 'update' ? updateStatement(table, op.id, op.values ?? {}) : incrementStatement(table, op.id, op.column ?? '', op.delta ?? 0);
         const [result] = await connection.query<mysql.ResultSetHeader>(statement.sql, statement.params);
@@ -84,13 +88,14 @@ export async function applyMysqlWrite(
           const statement = deleteStatement(table, op.id);
           await connection.query(statement.sql, statement.params);
         }
+        before = row;
         outcome = { value: row, version: row?.version ?? null };
         break;
       }
       case 'read':
         throw new ConfigError('a read is not a write: the harness reads the index itself');
     }
-    if (beforeCommit) await beforeCommit(outcome);
+    if (beforeCommit) await beforeCommit(outcome, before);
     committing = true;
     await connection.commit();
     return outcome;

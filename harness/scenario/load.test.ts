@@ -53,7 +53,7 @@ function problemsOf(text: string, overrides: Record<string, string> = {}): strin
 describe('scenario files', () => {
   it('loads every shipped scenario with its defaults', async () => {
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['cdc-snapshot-under-load.yaml', 'counter-race.yaml', 'duplicate-keys.yaml', 'mixed-crud.yaml', 'projection.yaml', 'seed-bulk.yaml']);
+    expect(files).toEqual(['cdc-snapshot-under-load.yaml', 'counter-race.yaml', 'duplicate-keys.yaml', 'index-rejects.yaml', 'mixed-crud.yaml', 'projection.yaml', 'seed-bulk.yaml']);
     for (const file of files) {
       const scenario = await loadScenario(`${DIR}${file}`);
       expect(`${scenario.name}.yaml`).toBe(file);
@@ -153,5 +153,32 @@ describe('scenario files', () => {
     expect(problemsOf('name: [unclosed')[0]).toMatch(/^\(yaml\): /);
     expect(problemsOf('- a list')).toEqual(['(root): expected a mapping at the top level']);
     await expect(loadScenario(`${DIR}no-such.yaml`)).rejects.toBeInstanceOf(ScenarioError);
+  });
+
+  it('checks poison writes: the column exists and reaches the index, MySQL takes the value, its index type does not', () => {
+    const poisoned = (column: string, value: string, extra = '') =>
+      VALID.replace('n: { type: int }', `n: { type: int }\n    big: { type: bigint, indexType: integer }\n    plain: { type: bigint }${extra}`).replace(
+        'mix: { insert: 1 }',
+        `mix: { insert: 1 }\n    poison: { fraction: 0.1, column: ${column}, value: ${value} }`,
+      );
+    expect(() => parseScenario(poisoned('big', '9999999999'), {}, 'ok.yaml')).not.toThrow();
+    expect(problemsOf(poisoned('ghost', '1'))).toEqual(['phases[0].poison.column: unknown column "ghost"']);
+    expect(problemsOf(poisoned('big', '"text"'))).toEqual(['phases[0].poison.value: MySQL must accept the value: expected a BIGINT within ±2^53']);
+    expect(problemsOf(poisoned('big', '12'))).toEqual([
+      'phases[0].poison.value: the index maps column "big" as integer, which holds 12: declare an indexType whose range excludes it (e.g. integer)',
+    ]);
+    expect(problemsOf(poisoned('plain', '9999999999'))).toEqual([
+      'phases[0].poison.value: the index maps column "plain" as long, which holds 9999999999: declare an indexType whose range excludes it (e.g. integer)',
+    ]);
+    expect(problemsOf(poisoned('note', '"x"'))).toEqual(['phases[0].poison.column: column "note" is varchar: poison needs a numeric column whose indexType cannot hold the value']);
+    expect(problemsOf(poisoned('big', '9999999999').replace('columns:', 'projection: { drop: [big] }\n  columns:'))).toEqual([
+      'phases[0].poison.column: column "big" is dropped from the index document: its value never reaches the index',
+    ]);
+    expect(problemsOf(poisoned('big', '9999999999').replace('mix: { insert: 1 }', 'mix: { read: 1 }'))).toEqual(['phases[0].poison: poison applies to inserts and updates: the mix has neither']);
+    expect(problemsOf(poisoned('big', '9999999999', '\n    odd: { type: text, indexType: integer }\n    wide: { type: double, indexType: long }'))).toEqual([
+      'entity.columns.odd.indexType: indexType is for numeric columns (int, bigint, double), not text',
+      'entity.columns.wide.indexType: a double column maps to double or float, not long',
+    ]);
+    expect(problemsOf(poisoned('big', '9999999999').replace('fraction: 0.1', 'fraction: 0'))).toEqual(['phases[0].poison.fraction: expected a number > 0']);
   });
 });

@@ -3,6 +3,7 @@
 // field names must not collide.
 import { strategyNames } from '../../strategies/index.ts';
 import { HARNESS_COLUMNS } from './identifiers.ts';
+import { columnIndexType, indexTypeHolds, indexTypeProblem } from './index-types.ts';
 import type { PathProblem } from './params.ts';
 import { exprColumns } from './projection.ts';
 import type { Entity, Phase, Scenario } from './schema.ts';
@@ -17,6 +18,9 @@ function checkEntity(entity: Entity, out: PathProblem[]): void {
     if (HARNESS_COLUMNS.has(name.toLowerCase())) {
       out.push({ path: ['entity', 'columns', name], message: `"${name}" is managed by the harness; do not declare it` });
     }
+    const column = entity.columns[name]!;
+    const problem = 'indexType' in column && column.indexType !== undefined ? indexTypeProblem(column.type, column.indexType) : null;
+    if (problem !== null) out.push({ path: ['entity', 'columns', name, 'indexType'], message: problem });
   }
   const { rename, drop, computed } = entity.projection;
   const fields = new Map<string, string>([
@@ -96,6 +100,7 @@ function checkPhase(entity: Entity, phase: Phase, i: number, earlier: ReadonlySe
   if (mix.increment > 0 && phase.increment === undefined) {
     out.push({ path: at('increment'), message: 'the mix has increments: say which column with increment.column' });
   }
+  if (phase.poison !== undefined) checkPoison(entity, phase, at, out);
   if (phase.increment !== undefined) {
     const column = entity.columns[phase.increment.column];
     if (column === undefined) out.push({ path: at('increment', 'column'), message: `unknown column "${phase.increment.column}"` });
@@ -103,6 +108,35 @@ function checkPhase(entity: Entity, phase: Phase, i: number, earlier: ReadonlySe
     else if (column.type !== 'double' && !Number.isInteger(phase.increment.delta)) {
       out.push({ path: at('increment', 'delta'), message: 'an integer column needs an integer delta' });
     }
+  }
+}
+
+// A poison value must fit the MySQL column, reach the index document, and be out of the range of
+// the column's index type, or the engine would accept it and nothing would be poisoned.
+function checkPoison(entity: Entity, phase: Phase, at: (...rest: (string | number)[]) => (string | number)[], out: PathProblem[]): void {
+  const poison = phase.poison!;
+  if (phase.mix.insert + phase.mix.update <= 0) out.push({ path: at('poison'), message: 'poison applies to inserts and updates: the mix has neither' });
+  const column = entity.columns[poison.column];
+  if (column === undefined) {
+    out.push({ path: at('poison', 'column'), message: `unknown column "${poison.column}"` });
+    return;
+  }
+  if (entity.projection.drop.includes(poison.column)) {
+    out.push({ path: at('poison', 'column'), message: `column "${poison.column}" is dropped from the index document: its value never reaches the index` });
+  }
+  const problem = valueProblem(column, poison.value);
+  if (problem !== null) {
+    out.push({ path: at('poison', 'value'), message: `MySQL must accept the value: ${problem}` });
+    return;
+  }
+  const indexType = columnIndexType(column);
+  if (indexType === null) {
+    out.push({ path: at('poison', 'column'), message: `column "${poison.column}" is ${column.type}: poison needs a numeric column whose indexType cannot hold the value` });
+  } else if (indexTypeHolds(indexType, poison.value)) {
+    out.push({
+      path: at('poison', 'value'),
+      message: `the index maps column "${poison.column}" as ${indexType}, which holds ${JSON.stringify(poison.value)}: declare an indexType whose range excludes it (e.g. integer)`,
+    });
   }
 }
 

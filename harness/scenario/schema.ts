@@ -2,6 +2,7 @@
 // "this column exists" are checked in references.ts). Types for the rest of the harness come from here.
 import { z } from 'zod';
 import { fieldNameProblem, identifierProblem } from './identifiers.ts';
+import { INDEX_FIELD_TYPES } from './index-types.ts';
 
 /** Column types a scenario may declare; `varchar` also takes `length`. */
 export const COLUMN_TYPES = ['int', 'bigint', 'varchar', 'text', 'double', 'boolean', 'datetime'] as const;
@@ -36,6 +37,12 @@ const columnSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.enum(['int', 'bigint', 'text', 'double', 'boolean', 'datetime']),
     nullable: z.boolean().default(false),
+    /**
+     * The index field type this numeric column is mapped to, when not its default (long for int and
+     * bigint, double for double): e.g. `integer` for a bigint column, so that a value MySQL holds can
+     * be out of the index's range (see phases[].poison).
+     */
+    indexType: z.enum(INDEX_FIELD_TYPES).optional(),
   }),
 ]);
 export type Column = z.output<typeof columnSchema>;
@@ -138,6 +145,13 @@ const phaseSchema = z.strictObject({
   increment: z.strictObject({ column: z.string(), delta: z.number().default(1) }).optional(),
   /** Fraction of inserts that reuse a live id (expected to be rejected by MySQL), default 0. */
   insert: z.strictObject({ duplicateFraction: z.number().min(0).max(1).default(0) }).optional(),
+  /**
+   * Poison writes: this fraction (0..1] of the phase's inserts and updates set `column` to `value`,
+   * a value MySQL accepts but the column's index type cannot hold, so the search engine itself
+   * rejects the document (400). Such ops carry `poison: true` in the history. Same ops for every
+   * strategy.
+   */
+  poison: z.strictObject({ fraction: z.number().gt(0).max(1), column: z.string(), value: scalar }).optional(),
   /** Name of an earlier phase this one runs beside (they form a group that ends when all end). */
   beside: z.string().optional(),
   /** With `beside`: start once the other phase is this fraction (0..1) done. Default 0. */

@@ -1,5 +1,6 @@
 // converge: the generator gives every consumer the same deterministic operations, and its key rules
 // hold: fresh ids for inserts, duplicates only where asked, nothing aimed at a key already deleted.
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../scenario/load.ts';
@@ -103,6 +104,31 @@ describe('the generator', () => {
     const ops = [...w.ops(0), ...w.ops(1)];
     expect(ops.every((op) => op.kind === 'increment' && op.id === 1 && op.column === 'counter')).toBe(true);
     expect(ops.reduce((sum, op) => sum + (op.delta ?? 0), Number(w.seedRows()[0]?.counter))).toBe(201);
+  });
+
+  it('poisons index-rejects: that fraction of inserts and updates, marked, with the poison value, the same for every consumer', async () => {
+    const scenario = await load('index-rejects');
+    const poison = scenario.phases[0]!.poison!;
+    const ops = [...new Workload(scenario, 4).ops(0)];
+    const poisoned = ops.filter((op) => op.poison === true);
+    expect(new Set(poisoned.map((op) => op.kind))).toEqual(new Set(['insert', 'update']));
+    expect(poisoned.every((op) => op.values?.[poison.column] === poison.value)).toBe(true);
+    expect(ops.filter((op) => op.poison !== true && op.values?.[poison.column] === poison.value)).toEqual([]);
+    const writes = ops.filter((op) => op.kind === 'insert' || op.kind === 'update').length;
+    expect(poisoned.length / writes).toBeGreaterThan(poison.fraction / 2);
+    expect(poisoned.length / writes).toBeLessThan(poison.fraction * 2);
+    expect([...new Workload(scenario, 4).ops(0)]).toEqual(ops);
+  });
+
+  it('draws nothing more for phases without poison: their ops are exactly those generated before poison existed', async () => {
+    // Digests of the ops at seed 42, taken with the generator as it was before `poison` was added.
+    const before: Record<string, string> = { 'mixed-crud': 'bb6a88f935b0deda', projection: 'c57f9e2657f66702', 'duplicate-keys': '6e871f032b47cf9d' };
+    for (const [name, digest] of Object.entries(before)) {
+      const scenario = await load(name);
+      const w = new Workload(scenario, 42);
+      const text = JSON.stringify(scenario.phases.map((_, i) => [...w.ops(i)]));
+      expect(createHash('sha256').update(text).digest('hex').slice(0, 16), name).toBe(digest);
+    }
   });
 
   it('gives a duration phase an endless sequence with ids from its own block', () => {

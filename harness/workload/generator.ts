@@ -10,6 +10,8 @@
 //   `insert.duplicateFraction` share that deliberately reuses a live id: MySQL must reject those.
 // - Update, increment, delete and read pick a live key with the phase's selection; with no live key
 //   left they become an insert of a fresh id. Deletes remove the key from the model.
+// - With `poison`, each insert and update draws once more: that fraction of them set the poison
+//   column to the poison value and carry `poison: true` (phases without poison draw nothing more).
 import type { Phase, Scalar, Scenario } from '../scenario/schema.ts';
 import { KeySelector, KeySpace } from './key-space.ts';
 import type { Op } from './op.ts';
@@ -33,6 +35,13 @@ function chooseKind(phase: Phase, rng: Rng): Op['kind'] {
     if (r < 0 && mix[kind] > 0) return kind;
   }
   return KINDS.filter((k) => mix[k] > 0).at(-1) ?? 'read';
+}
+
+/** An insert or update, poisoned with the phase's poison at its fraction. */
+function poisoned(op: Op & { values: Record<string, Scalar> }, phase: Phase, rng: Rng): Op {
+  const poison = phase.poison;
+  if (poison === undefined || !rng.chance(poison.fraction)) return op;
+  return { ...op, values: { ...op.values, [poison.column]: poison.value }, poison: true };
 }
 
 /** The operations of one phase, from a start model it mutates. */
@@ -65,10 +74,10 @@ function* planPhase(scenario: Scenario, phaseIndex: number, seed: number, keys: 
     const base = { index, phase: phase.name, kind, id };
     switch (kind) {
       case 'insert':
-        yield { ...base, values: generateValues(columns, allColumns, rng) };
+        yield poisoned({ ...base, values: generateValues(columns, allColumns, rng) }, phase, rng);
         break;
       case 'update':
-        yield { ...base, values: generateValues(columns, updateColumns, rng) };
+        yield poisoned({ ...base, values: generateValues(columns, updateColumns, rng) }, phase, rng);
         break;
       case 'increment': {
         const inc = phase.increment;

@@ -15,5 +15,7 @@ export const opSchema = z.strictObject({
   /** increment: `column = column + delta`. */
   column: z.string().optional(),
   delta: z.number().optional(),
+  /** The phase's `poison` set a value the index cannot hold (see phases[].poison). */
+  poison: z.literal(true).optional(),
 });
 export type Op = z.infer<typeof opSchema>;
