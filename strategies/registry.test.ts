@@ -6,7 +6,7 @@ import { strategyEntry, strategyFactory, strategyNames, strategyRegistry } from 
 
 describe('strategy registry', () => {
   it('holds an entry per strategy, naive as the only control group', () => {
-    expect(strategyNames()).toEqual(['naive', 'cdc']);
+    expect(strategyNames()).toEqual(['naive', 'cdc', 'saga']);
     expect(Object.entries(strategyRegistry).filter(([, entry]) => entry.controlGroup).map(([name]) => name)).toEqual(['naive']);
     for (const name of strategyNames()) {
       expect(strategyEntry(name).description.length).toBeGreaterThan(10);
