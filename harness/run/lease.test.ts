@@ -20,6 +20,7 @@ const lease: Lease = {
     index: 'converge-mixed-crud-cdc-a1b2c3',
     concurrency: 8,
     options: {},
+    logFile: '/tmp/run/worker-cdc-mixed-crud.log',
   },
 };
 

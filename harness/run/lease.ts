@@ -27,6 +27,8 @@ export const leaseSchema = z.strictObject({
     index: z.string(),
     concurrency: z.number().int().min(0),
     options: z.record(z.string(), z.unknown()),
+    /** The pair's worker log (in its run folder). */
+    logFile: z.string().optional(),
   }),
 });
 export type Lease = Omit<z.infer<typeof leaseSchema>, 'context'> & { context: LeasedContext };

@@ -4,6 +4,8 @@
 // cdc: connector, topics, consumer group, capture user), then the pair's table and index are
 // dropped (kept when the run asked to keep its data), and the lease is removed. What was removed
 // is said, by name. A lease whose cleanup fails stays, for the next try.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Endpoints } from '../env/endpoints.ts';
 import { createMysqlPool } from '../stores/mysql.ts';
@@ -56,7 +58,9 @@ export async function removeLeftovers(options: LeftoverOptions): Promise<Leftove
       const removed: string[] = [];
       try {
         if (!strategyNames().includes(lease.strategy)) throw new Error(`strategy ${JSON.stringify(lease.strategy)} is no longer registered: its machinery cannot be torn down`);
-        removed.push(...(await tearDownInFreshWorker(lease.strategy, { ...lease.context, endpoints: options.endpoints })));
+        // The cleanup worker appends to the killed pair's log while its run folder exists, else to one beside the leases.
+        const logFile = lease.context.logFile && existsSync(path.dirname(lease.context.logFile)) ? lease.context.logFile : path.join(leaseDir(options.envDir), 'cleanup.log');
+        removed.push(...(await tearDownInFreshWorker(lease.strategy, { ...lease.context, logFile, endpoints: options.endpoints })));
         if (!lease.keepData) removed.push(...(await dropPairData(pool, search, lease.context)));
         removeLease(file);
         const kept = lease.keepData ? ' (its table and index kept: the run asked to keep its data)' : '';

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ConnectClient } from '../../harness/stores/connect-client.ts';
 import { createKafka } from '../../harness/stores/kafka.ts';
 import { createMysqlConnection } from '../../harness/stores/mysql.ts';
+import { testConnectorConfig } from './debezium-connector.ts';
 
 const endpoints = inject('endpoints');
 const suffix = randomUUID().slice(0, 8);
@@ -28,20 +29,7 @@ describe('Debezium capture on the local env', () => {
     const db = await createMysqlConnection(endpoints.mysql);
     await db.query(`CREATE TABLE \`${table}\` (id INT PRIMARY KEY, name VARCHAR(50), counter INT)`);
     await db.query(`INSERT INTO \`${table}\` VALUES (1, 'snapshot-row', 0)`);
-    await connect.put(connectorName, {
-      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-      'database.hostname': endpoints.mysql.host,
-      'database.port': String(endpoints.mysql.port),
-      'database.user': endpoints.mysql.user,
-      'database.password': endpoints.mysql.password,
-      'database.server.id': String(5000 + Math.floor(Math.random() * 1000)),
-      'topic.prefix': prefix,
-      'database.include.list': endpoints.mysql.database,
-      'table.include.list': `${endpoints.mysql.database}.${table}`,
-      'schema.history.internal.kafka.bootstrap.servers': endpoints.kafka.brokers.join(','),
-      'schema.history.internal.kafka.topic': `${prefix}.schema-history`,
-      'tasks.max': '1',
-    });
+    await connect.put(connectorName, testConnectorConfig(endpoints, prefix, table, 5000));
     await connect.waitForRunning(connectorName, 90_000);
 
     const topic = `${prefix}.${endpoints.mysql.database}.${table}`;

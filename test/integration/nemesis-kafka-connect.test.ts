@@ -13,6 +13,7 @@ import { ConnectClient } from '../../harness/stores/connect-client.ts';
 import { createKafka } from '../../harness/stores/kafka.ts';
 import { createMysqlConnection } from '../../harness/stores/mysql.ts';
 import { ensureServicesRunning } from './nemesis-guard.ts';
+import { testConnectorConfig } from './debezium-connector.ts';
 
 const endpoints = inject('endpoints');
 const envDir = inject('envDir');
@@ -104,20 +105,7 @@ describe('Kafka and Connect faults on the real services', () => {
     try {
       await db.query(`CREATE TABLE \`${table}\` (id INT PRIMARY KEY, name VARCHAR(50))`);
       await db.query(`INSERT INTO \`${table}\` VALUES (1, 'snapshot-row')`);
-      await connect.put(connectorName, {
-        'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-        'database.hostname': endpoints.mysql.host,
-        'database.port': String(endpoints.mysql.port),
-        'database.user': endpoints.mysql.user,
-        'database.password': endpoints.mysql.password,
-        'database.server.id': String(6000 + Math.floor(Math.random() * 1000)),
-        'topic.prefix': prefix,
-        'database.include.list': endpoints.mysql.database,
-        'table.include.list': `${endpoints.mysql.database}.${table}`,
-        'schema.history.internal.kafka.bootstrap.servers': endpoints.kafka.brokers.join(','),
-        'schema.history.internal.kafka.topic': `${prefix}.schema-history`,
-        'tasks.max': '1',
-      });
+      await connect.put(connectorName, testConnectorConfig(endpoints, prefix, table, 6000));
       await connect.waitForRunning(connectorName, 90_000);
       const events = (values: string[]) =>
         values.map((value) => (JSON.parse(value) as { payload: { op: string; after: { id: number } | null } }).payload).map((payload) => `${payload.op}${payload.after?.id ?? ''}`);
