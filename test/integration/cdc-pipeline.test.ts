@@ -114,6 +114,9 @@ describe('cdc on the real pipeline', () => {
       await new Promise<void>((resolve) => {
         void consumer.run({
           eachMessage: ({ message }) => {
+            // Only what the topic held before the replay: this consumer runs on until disconnected,
+            // and would otherwise collect the replayed copies too (a flaky count, seen in CI).
+            if (Number(message.offset) >= end) return Promise.resolve();
             copies.push({ key: message.key, value: message.value });
             if (Number(message.offset) + 1 >= end) resolve();
             return Promise.resolve();
