@@ -109,6 +109,13 @@ export const UNLOGGED_STATES: ReadonlySet<string> = new Set(['writingRow', 'awai
 const isConvergeError = (error: unknown): boolean => error instanceof ConvergeError;
 const isRetriable = (error: unknown): boolean => error instanceof ConvergeError && error.retriable;
 const afterWrite = (step: StepOneResult | null): RowValue | null => step?.after ?? null;
+/** A failed step is tried again when its error is retriable and its attempt budget is not spent. */
+const mayRetry =
+  (budget: 'indexAttempts' | 'compensationAttempts') =>
+  ({ context, event }: { context: SagaContext; event: { error: unknown } }): boolean =>
+    isRetriable(event.error) && context.attempts + 1 < context.limits[budget];
+/** The pause before the next attempt of the step under way. */
+const backoffInput = ({ context }: { context: SagaContext }): BackoffInput => ({ attempt: context.attempts, initialMs: context.limits.retryInitialMs, maxMs: context.limits.retryMaxMs });
 
 export const sagaMachine = setup({
   types: {
@@ -160,7 +167,7 @@ export const sagaMachine = setup({
         onDone: { target: 'done', actions: 'resetAttempts' },
         onError: [
           {
-            guard: ({ context, event }) => isRetriable(event.error) && context.attempts + 1 < context.limits.indexAttempts,
+            guard: mayRetry('indexAttempts'),
             target: 'awaitingIndexRetry',
             actions: 'countFailedAttempt',
           },
@@ -172,7 +179,7 @@ export const sagaMachine = setup({
     awaitingIndexRetry: {
       invoke: {
         src: 'backoff',
-        input: ({ context }) => ({ attempt: context.attempts, initialMs: context.limits.retryInitialMs, maxMs: context.limits.retryMaxMs }),
+        input: backoffInput,
         onDone: { target: 'indexing' },
       },
     },
@@ -186,7 +193,7 @@ export const sagaMachine = setup({
         ],
         onError: [
           {
-            guard: ({ context, event }) => isRetriable(event.error) && context.attempts + 1 < context.limits.compensationAttempts,
+            guard: mayRetry('compensationAttempts'),
             target: 'awaitingCompensationRetry',
             actions: 'countFailedAttempt',
           },
@@ -197,7 +204,7 @@ export const sagaMachine = setup({
     awaitingCompensationRetry: {
       invoke: {
         src: 'backoff',
-        input: ({ context }) => ({ attempt: context.attempts, initialMs: context.limits.retryInitialMs, maxMs: context.limits.retryMaxMs }),
+        input: backoffInput,
         onDone: { target: 'compensating' },
       },
     },
@@ -211,7 +218,7 @@ export const sagaMachine = setup({
         onDone: { target: 'compensated' },
         onError: [
           {
-            guard: ({ context, event }) => isRetriable(event.error) && context.attempts + 1 < context.limits.compensationAttempts,
+            guard: mayRetry('compensationAttempts'),
             target: 'awaitingCompensationIndexRetry',
             actions: 'countFailedAttempt',
           },
@@ -222,7 +229,7 @@ export const sagaMachine = setup({
     awaitingCompensationIndexRetry: {
       invoke: {
         src: 'backoff',
-        input: ({ context }) => ({ attempt: context.attempts, initialMs: context.limits.retryInitialMs, maxMs: context.limits.retryMaxMs }),
+        input: backoffInput,
         onDone: { target: 'indexingCompensation' },
       },
     },
