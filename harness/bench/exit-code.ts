@@ -2,7 +2,8 @@
 //   130 — interrupted (Ctrl-C): the results are partial, nothing can be concluded;
 //     1 — results.json failed its own schema check, or some pair's verdict is not what its scenario
 //         expects of that strategy (standing.ts: a must-pass pair failed, or any pair crashed);
-//     0 — every pair is as expected (expected failures and a control group's passes included).
+//     0 — every pair is as expected (expected failures and a control group's passes included);
+//         a skipped pair (a fault its provider cannot inject) is listed by the bench, not counted.
 // Bad input (a flag, a scenario) exits 2 before anything runs; that is decided where it is parsed.
 import type { ScenarioResult } from '../results/schema.ts';
 import { standing } from '../results/standing.ts';
@@ -14,7 +15,7 @@ export const EXIT_INTERRUPTED = 130;
 
 export interface FinishedRun {
   interrupted: boolean;
-  results: readonly Pick<ScenarioResult, 'strategy' | 'scenario' | 'verdict' | 'expectation' | 'lines'>[];
+  results: readonly Pick<ScenarioResult, 'strategy' | 'scenario' | 'verdict' | 'expectation' | 'lines' | 'skipped'>[];
   /** results.json's own schema problems (empty or absent when it validated). */
   schemaErrors?: readonly string[] | undefined;
 }
@@ -28,6 +29,11 @@ export function unexpectedOutcomes(run: FinishedRun): string[] {
     if (s.kind === 'unexpected-fail') out.push(`${result.strategy} × ${result.scenario} failed: ${s.reason}`);
   }
   return out;
+}
+
+/** The pairs that did not run, one line each with the reason. */
+export function skippedPairs(run: FinishedRun): string[] {
+  return run.results.filter((result) => result.verdict === 'skipped').map((result) => `${result.strategy} × ${result.scenario} skipped: ${result.skipped?.reason ?? 'no reason recorded'}`);
 }
 
 export function benchExitCode(run: FinishedRun): number {

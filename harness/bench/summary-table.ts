@@ -14,6 +14,7 @@ const VERDICT_CELL: Record<Standing['kind'], string> = {
   'pass-may-fail': 'PASS (may fail)',
   'expected-fail': 'FAIL (expected)',
   'unexpected-fail': 'FAIL',
+  skipped: 'SKIPPED',
 };
 
 function note(result: ScenarioResult, s: Standing): string | null {

@@ -55,6 +55,12 @@ export const convergenceResultSchema = z.discriminatedUnion('state', [
     timeMs: z.number().min(0).nullable(),
     /** Whether the strategy reported quiet when last asked (null: never asked, the stores never agreed). */
     quiet: z.boolean().nullable(),
+    /**
+     * With faults: from the end of the last fault's heal to the first comparison of the confirmed
+     * pair (0 when the stores were already equal then); null when they did not converge; absent
+     * when no fault was injected.
+     */
+    afterHealMs: z.number().min(0).nullable().optional(),
     missing: count,
     extra: count,
     mismatched: count,
@@ -111,13 +117,32 @@ export const perOpCostSchema = z.discriminatedUnion('state', [
 ]);
 export type PerOpCost = z.infer<typeof perOpCostSchema>;
 
-/** A fault as it happened: kind, target and its window in ms from the run's start. */
-export const faultWindowSchema = z.strictObject({
+/**
+ * A fault of the scenario as it went (harness/nemesis/): times in ms since the workload began, the
+ * clock of every series. `injected`: struck, held, healed (`heal` says what healing waited for and
+ * how long; `errors` every problem it met, empty when the service came back); `inject-failed`: the
+ * strike itself threw; `not-injected`: its trigger never came (`reason`), so the pair did not see it.
+ */
+export const faultRecordSchema = z.strictObject({
   kind: z.string(),
   target: z.string(),
-  startMs: z.number(),
+  /** One line: "search-pause on search at mixed 30%". */
+  description: z.string(),
+  state: z.enum(['injected', 'inject-failed', 'not-injected']),
+  /** When the strike began; null when it never did. */
+  startMs: z.number().nullable(),
+  /** When the heal step ended (the service answered again, or the heal gave up: see `errors`); null when it never began. */
   endMs: z.number().nullable(),
+  /** What was done, e.g. "SIGSTOP opensearch (pid 1234)". */
+  detail: z.string().optional(),
+  heal: z.strictObject({ waitedFor: z.string(), ms: z.number().min(0) }).optional(),
+  errors: z.array(z.string()),
+  /** Why it was not injected. */
+  reason: z.string().optional(),
+  /** Write outcomes whose invocation fell between `startMs` and `endMs`: `unknown` ones are those whose fate the client never learnt. */
+  writes: z.strictObject({ ok: count, failed: count, unknown: count }).optional(),
 });
+export type FaultRecordResult = z.infer<typeof faultRecordSchema>;
 
 export const verdictLineSchema = z.strictObject({
   /** Which expectation, e.g. `converged`, `finalValues[0].counter`, `anomalies.dirtyReads`. */
@@ -207,10 +232,14 @@ export const scenarioResultSchema = z.strictObject({
   stats: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   /** The strategy's configuration as it ran (any JSON: effective configs, secrets redacted, names it created); absent when it reports none. */
   config: z.record(z.string(), z.json()).optional(),
-  faults: z.array(faultWindowSchema),
+  /** The scenario's faults as they went (empty when it has none). */
+  faults: z.array(faultRecordSchema),
+  /** Present when the pair did not run: why (e.g. a fault this provider cannot inject). Its verdict is then `skipped`. */
+  skipped: z.strictObject({ reason: z.string() }).optional(),
   /** The scenario's `expect` block, resolved. */
   expect: z.record(z.string(), z.unknown()),
-  verdict: z.enum(['pass', 'fail']),
+  /** `skipped`: the pair did not run (see `skipped`); it neither passes nor fails. */
+  verdict: z.enum(['pass', 'fail', 'skipped']),
   expectation: expectationSchema,
   /** One line per expectation: `pass|fail|unknown|not-judged: check: reason`. */
   reasons: z.array(z.string()),

@@ -6,7 +6,9 @@
 //   check was judged: a line whose outcome is `unknown` (a pair that crashed, a check that crashed,
 //   a run cut short) is a failure of the run, not the divergence the scenario allows, so it is
 //   always unexpected, control group included;
-// - any other fail is unexpected.
+// - any other fail is unexpected;
+// - a skipped pair (it did not run: a fault the provider cannot inject) is neither: it is shown as
+//   skipped with its reason, and does not change the bench's exit code.
 // A pure function of one results.json entry.
 import type { ScenarioResult } from './schema.ts';
 
@@ -17,10 +19,13 @@ export type Standing =
   /** Failed where the scenario says it may: shown as such, not an error. */
   | { readonly kind: 'expected-fail'; readonly reason: string }
   /** Failed where it must pass, or could not be judged. */
-  | { readonly kind: 'unexpected-fail'; readonly reason: string };
+  | { readonly kind: 'unexpected-fail'; readonly reason: string }
+  /** Did not run, for the reason given (never a pass). */
+  | { readonly kind: 'skipped'; readonly reason: string };
 
-export function standing(result: Pick<ScenarioResult, 'verdict' | 'expectation' | 'lines'>): Standing {
+export function standing(result: Pick<ScenarioResult, 'verdict' | 'expectation' | 'lines' | 'skipped'>): Standing {
   const { expectation } = result;
+  if (result.verdict === 'skipped') return { kind: 'skipped', reason: result.skipped?.reason ?? 'no reason recorded' };
   const mayFail = expectation.verdict === 'may-fail';
   const why = expectation.reason ?? 'the scenario allows it';
   if (result.verdict === 'pass') {
@@ -34,6 +39,6 @@ export function standing(result: Pick<ScenarioResult, 'verdict' | 'expectation' 
 }
 
 /** True when the verdict is what the scenario expects of the strategy. */
-export function asExpected(result: Pick<ScenarioResult, 'verdict' | 'expectation' | 'lines'>): boolean {
+export function asExpected(result: Pick<ScenarioResult, 'verdict' | 'expectation' | 'lines' | 'skipped'>): boolean {
   return standing(result).kind !== 'unexpected-fail';
 }

@@ -115,7 +115,7 @@ describe('scenario files', () => {
       'entity.columns.select: "select" is an SQL reserved word',
       'phases[0].concurency: unknown key',
       'phases[1].mix.update: expected a number, got string "lots"',
-      'faults: faults are not supported yet (the fault issue defines their kinds); use []',
+      'faults[0].kind: expected one of "search-pause", "search-restart", "kafka-restart", "connect-restart", "mysql-restart", "mysql-kill-connections", "strategy-crash", "network", got string "pause"',
     ]);
     expect(error.problems.find((p) => p.path === 'phases[1].mix.update')?.line).toBe(text.split('\n').findIndex((l) => l.includes('update: lots')) + 1);
     expect(error.message).toContain('invalid scenario bad.yaml: 5 problems');

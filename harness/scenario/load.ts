@@ -51,7 +51,9 @@ function message(issue: RawIssue): string | undefined {
     case 'invalid_union': {
       if ('discriminator' in issue && typeof issue.discriminator === 'string') {
         const options = (issue as unknown as { options?: unknown[] }).options ?? [];
-        return `expected one of ${options.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(issue.input)}`;
+        const input = issue.input as Record<string, unknown> | undefined;
+        const given = input !== null && typeof input === 'object' ? input[issue.discriminator] : input;
+        return `expected one of ${options.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(given)}`;
       }
       const expected = new Set<string>();
       for (const branch of issue.errors) {

@@ -2,6 +2,7 @@
 // phases, strategies in the registry), values must fit their columns, and the index document's
 // field names must not collide.
 import { strategyNames } from '../../strategies/index.ts';
+import { faultReferenceProblems } from '../nemesis/fault-spec.ts';
 import { HARNESS_COLUMNS } from './identifiers.ts';
 import { columnIndexType, indexTypeHolds, indexTypeProblem } from './index-types.ts';
 import type { PathProblem } from './params.ts';
@@ -161,6 +162,7 @@ export function checkReferences(scenario: Scenario): PathProblem[] {
   if (cdc?.versionColumn !== undefined && cdc.versionColumn !== 'version' && !(cdc.versionColumn in scenario.entity.columns)) {
     out.push({ path: ['strategies', 'cdc', 'versionColumn'], message: `unknown column "${cdc.versionColumn}"` });
   }
+  out.push(...faultReferenceProblems(scenario.faults, [...names]));
   const known = strategyNames();
   for (const name of Object.keys(scenario.expect.mayFail)) {
     if (!known.includes(name)) out.push({ path: ['expect', 'mayFail', name], message: `unknown strategy "${name}"; known: ${known.join(', ')}` });

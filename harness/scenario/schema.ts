@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { fieldNameProblem, identifierProblem } from './identifiers.ts';
 import { INDEX_FIELD_TYPES } from './index-types.ts';
+import { faultSpecSchema } from '../nemesis/fault-spec.ts';
 
 /** Column types a scenario may declare; `varchar` also takes `length`. */
 export const COLUMN_TYPES = ['int', 'bigint', 'varchar', 'text', 'double', 'boolean', 'datetime'] as const;
@@ -217,11 +218,8 @@ export const scenarioSchema = z.strictObject({
   entity: entitySchema,
   seed: seedSchema.default({ rows: [] }),
   phases: z.array(phaseSchema).min(1),
-  /** Filled by the fault issue; only `[]` is accepted for now. */
-  faults: z
-    .array(z.unknown())
-    .max(0, 'faults are not supported yet (the fault issue defines their kinds); use []')
-    .default([]),
+  /** What the nemesis does to the services during the workload (see harness/nemesis/): kind, when, for how long, against what. */
+  faults: z.array(faultSpecSchema).default([]),
   /** Per-strategy options, handed to that strategy only. */
   strategies: z.strictObject({ cdc: cdcOptionsSchema.optional() }).optional(),
   expect: expectSchema.default({
