@@ -36,8 +36,8 @@ import { removeLeftovers } from '../run/leftovers.ts';
 import { runStrategy } from '../run/run-strategy.ts';
 import { workerLogName } from '../run/worker-log.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { benchExitCode, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNEXPECTED, unexpectedOutcomes } from './exit-code.ts';
-import { FULL_PARAMS, defaultScenarioFiles, parseParams, parseStrategies, routeParams } from './options.ts';
+import { benchExitCode, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNEXPECTED, skippedPairs, unexpectedOutcomes } from './exit-code.ts';
+import { FULL_PARAMS, parseParams, parseStrategies, routeParams, suiteScenarioFiles } from './options.ts';
 import { writeRunManifest } from './run-manifest.ts';
 import { summaryTable } from './summary-table.ts';
 import { writeResults } from './write-results.ts';
@@ -74,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('bench')
     .description('Run scenarios through strategies against real services and judge whether the stores converge.')
     .option('--scenario <file...>', 'scenario YAML file (repeatable); default: the shipped suite')
+    .option('--suite <name>', 'a shipped suite instead of --scenario: default (the shipped scenarios) or faults (one scenario per fault kind, scenarios/faults/)')
     .option('--strategies <names>', 'comma-separated strategy names; default: every registered strategy')
     .option('--param <key=value...>', 'override a scenario param (repeatable)')
     .option('--out <dir>', 'run folder; default reports/out/<run-id>')
@@ -87,13 +88,14 @@ async function main(argv: string[]): Promise<number> {
     }))
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean; envDir?: string }>();
+  const opts = program.opts<{ suite?: string; scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean; envDir?: string }>();
   const envDir = opts.envDir ? path.resolve(opts.envDir) : DEFAULT_ENV_DIR;
 
   // 1. options and scenarios, before anything starts
   const strategies = parseStrategies(opts.strategies);
   const overrides = parseParams(opts.param ?? []);
-  const files = opts.scenario?.map((file) => path.resolve(file)) ?? defaultScenarioFiles();
+  if (opts.suite !== undefined && opts.scenario !== undefined) throw new ConfigError('--suite and --scenario: give one or the other');
+  const files = opts.scenario?.map((file) => path.resolve(file)) ?? suiteScenarioFiles(opts.suite ?? 'default');
   const named = files.map((file) => ({ file, name: path.basename(file).replace(/\.ya?ml$/, '') }));
   const routed = routeParams(named, overrides);
   const scenarios = [];
@@ -188,6 +190,7 @@ async function main(argv: string[]): Promise<number> {
           signal: controller.signal,
           keepData: opts.keepData ?? false,
           leaseDir: leaseDir(envDir),
+          envDir,
           ...(progress ? { progress } : {}),
           log: (line) => (progress ? progress.log(`${line}\n`) : say(line)),
         }).then(
@@ -244,7 +247,9 @@ async function main(argv: string[]): Promise<number> {
     : unexpected.length > 0
       ? `NOT AS EXPECTED (exit 1):\n${unexpected.map((line) => `  ${line}`).join('\n')}`
       : `every pair is as its scenario expects (exit 0)`;
-  process.stdout.write(`\n${summaryTable(results)}\n\n${verdictLine}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
+  const skipped = skippedPairs(finished);
+  const skippedLines = skipped.length > 0 ? `\n\n${skipped.length} pair${skipped.length === 1 ? '' : 's'} SKIPPED, not run (they neither pass nor fail):\n${skipped.map((line) => `  ${line}`).join('\n')}` : '';
+  process.stdout.write(`\n${summaryTable(results)}\n\n${verdictLine}${skippedLines}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
   return benchExitCode(finished);
 }

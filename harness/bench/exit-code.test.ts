@@ -3,7 +3,7 @@
 // pair (control group included) or a results.json that failed its schema, 130 when interrupted.
 import { describe, expect, it } from 'vitest';
 import type { Expectation, ScenarioResult, VerdictLine } from '../results/schema.ts';
-import { benchExitCode, unexpectedOutcomes } from './exit-code.ts';
+import { benchExitCode, skippedPairs, unexpectedOutcomes } from './exit-code.ts';
 
 const MUST_PASS: Expectation = { verdict: 'pass', controlGroup: false };
 const CONTROL_MAY_FAIL: Expectation = { verdict: 'may-fail', reason: 'the control group races', controlGroup: true };
@@ -11,8 +11,9 @@ const failLine: VerdictLine = { check: 'converged', outcome: 'fail', reason: '1 
 const passLine: VerdictLine = { check: 'converged', outcome: 'pass', reason: '10 rows and 10 documents agree' };
 const crashLine: VerdictLine = { check: 'run', outcome: 'unknown', reason: 'the run crashed before it could be judged: Error: connector FAILED' };
 
-type Pair = Pick<ScenarioResult, 'strategy' | 'scenario' | 'verdict' | 'expectation' | 'lines'>;
+type Pair = Pick<ScenarioResult, 'strategy' | 'scenario' | 'verdict' | 'expectation' | 'lines' | 'skipped'>;
 const pair = (strategy: string, verdict: 'pass' | 'fail', expectation: Expectation, lines: VerdictLine[]): Pair => ({ strategy, scenario: 'mixed-crud', verdict, expectation, lines });
+const skipped: Pair = { strategy: 'cdc', scenario: 'fault-search-restart', verdict: 'skipped', expectation: MUST_PASS, lines: [], skipped: { reason: "faults[0] search-restart: the external provider's search is run by the user, not by converge: it cannot kill it" } };
 
 const passing = pair('cdc', 'pass', MUST_PASS, [passLine]);
 const controlDiverged = pair('naive', 'fail', CONTROL_MAY_FAIL, [failLine]);
@@ -46,6 +47,15 @@ describe('bench exit code', () => {
   it('is 1 when results.json failed its own schema check, whatever the verdicts', () => {
     expect(benchExitCode({ interrupted: false, results: [passing], schemaErrors: ['results[0].ops.ok: Too small'] })).toBe(1);
     expect(benchExitCode({ interrupted: false, results: [passing], schemaErrors: [] })).toBe(0);
+  });
+
+  it('leaves a skipped pair out of the exit code and lists it with its reason', () => {
+    expect(benchExitCode({ interrupted: false, results: [passing, skipped] })).toBe(0);
+    expect(unexpectedOutcomes({ interrupted: false, results: [skipped] })).toEqual([]);
+    expect(skippedPairs({ interrupted: false, results: [passing, skipped] })).toEqual([
+      "cdc × fault-search-restart skipped: faults[0] search-restart: the external provider's search is run by the user, not by converge: it cannot kill it",
+    ]);
+    expect(benchExitCode({ interrupted: false, results: [mustPassFailed, skipped] })).toBe(1);
   });
 
   it('is 130 when interrupted, whatever the verdicts', () => {

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { parseParams, parseStrategies, routeParams } from './options.ts';
+import { FAULTS_DIR, parseParams, parseStrategies, routeParams, suiteScenarioFiles } from './options.ts';
+import { faultKindNames } from '../nemesis/fault-spec.ts';
+import { loadScenario } from '../scenario/load.ts';
 
 function scenarioFile(dir: string, name: string, params: Record<string, number>): { file: string; name: string } {
   const file = path.join(dir, `${name}.yaml`);
@@ -35,5 +37,16 @@ describe('bench options', () => {
     expect(parseStrategies('naive')).toEqual(['naive']);
     expect(() => parseStrategies('naive,psychic')).toThrow(/unknown strategy "psychic"; known: /);
     expect(() => parseStrategies(' , ')).toThrow(/comma-separated list/);
+  });
+
+  it('names the suites: the shipped scenarios, or the fault matrix with one scenario per fault kind and a control row', async () => {
+    expect(suiteScenarioFiles('default').map((file) => path.basename(file))).toEqual(['counter-race.yaml', 'seed-bulk.yaml', 'mixed-crud.yaml', 'duplicate-keys.yaml', 'projection.yaml']);
+    const faults = suiteScenarioFiles('faults');
+    expect(faults.every((file) => path.dirname(file) === FAULTS_DIR)).toBe(true);
+    const scenarios = await Promise.all(faults.map((file) => loadScenario(file)));
+    const kinds = new Set(scenarios.flatMap((scenario) => scenario.faults.map((fault) => fault.kind)));
+    expect([...kinds].sort()).toEqual([...faultKindNames].sort());
+    expect(scenarios.filter((scenario) => scenario.faults.length === 0).map((scenario) => scenario.name)).toEqual(['fault-baseline']);
+    expect(() => suiteScenarioFiles('chaos')).toThrow(/--suite: unknown suite "chaos"; known: default, faults/);
   });
 });

@@ -1,5 +1,7 @@
 // The bench command's options, parsed and checked before any service starts: scenario files,
-// strategy names against the registry, `--param k=v` pairs, the output folder, `--full`.
+// strategy names against the registry, `--param k=v` pairs, the output folder, `--full`, and the
+// suites (`--suite default|faults`: the shipped scenarios, or one scenario per fault kind in
+// scenarios/faults/).
 import { readFileSync, readdirSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
@@ -41,6 +43,24 @@ export function parseStrategies(value: string | undefined): string[] {
     if (!known.includes(name)) throw new ConfigError(`--strategies: unknown strategy ${JSON.stringify(name)}; known: ${known.join(', ')}`);
   }
   return names;
+}
+
+/** The fault matrix: every scenario in scenarios/faults/, one per fault kind, by file name. */
+export const FAULTS_DIR = path.join(SCENARIO_DIR, 'faults');
+
+export const SUITES = ['default', 'faults'] as const;
+export type Suite = (typeof SUITES)[number];
+
+/** The scenario files of a suite, in the order they run. */
+export function suiteScenarioFiles(suite: string): string[] {
+  if (suite === 'default') return defaultScenarioFiles();
+  if (suite === 'faults') {
+    return readdirSync(FAULTS_DIR)
+      .filter((file) => file.endsWith('.yaml'))
+      .sort()
+      .map((file) => path.join(FAULTS_DIR, file));
+  }
+  throw new ConfigError(`--suite: unknown suite ${JSON.stringify(suite)}; known: ${SUITES.join(', ')}`);
 }
 
 export function defaultScenarioFiles(): string[] {

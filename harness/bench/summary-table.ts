@@ -27,6 +27,17 @@ function note(result: ScenarioResult, s: Standing): string | null {
 /** A measured percentile, `>X` where only a lower bound is known (it falls among censored samples). */
 const pct = (p: Percentiles & { state: 'measured' }, key: PercentileKey) => `${p.lowerBound?.includes(key) ? '>' : ''}${fmt(p[key])}`;
 
+/** One fault as it went: "search-pause on search at mixed 30%: 12.3–17.4 s, healed in 120 ms; writes 40/0/3 ok/failed/unknown". */
+function faultSummary(fault: ScenarioResult['faults'][number]): string {
+  if (fault.state === 'not-injected') return `${fault.description}: NOT INJECTED (${fault.reason ?? 'no reason'})`;
+  const window = `${fmt((fault.startMs ?? 0) / 1000)}–${fmt((fault.endMs ?? 0) / 1000)} s`;
+  const heal = fault.heal ? `, healed in ${fault.heal.ms} ms` : '';
+  const writes = fault.writes ? `; writes ${fault.writes.ok}/${fault.writes.failed}/${fault.writes.unknown} ok/failed/unknown` : '';
+  const errors = fault.errors.length > 0 ? `; ERRORS: ${fault.errors.join('; ')}` : '';
+  const catchUp = fault.catchUpMs === undefined ? '' : `; index current again ${fault.catchUpMs === null ? 'never while writes ran' : `${fault.catchUpMs} ms after the heal`}`;
+  return `${fault.description}: ${fault.state === 'inject-failed' ? 'INJECT FAILED ' : ''}${window}${heal}${writes}${catchUp}${errors}`;
+}
+
 /** Per pair: throughput per phase over each phase's own running time, and what became of the lag samples. */
 function detailLines(r: ScenarioResult): string[] {
   const t = r.throughput;
@@ -38,6 +49,11 @@ function detailLines(r: ScenarioResult): string[] {
   const s = r.lagSampling;
   const untimed = s ? `; not timed: ${s.superseded} superseded, ${s.unconfirmed} unconfirmed deletes` : '';
   lines.push(`  lag: ${figures}${untimed}`);
+  for (const fault of r.faults) lines.push(`  fault: ${faultSummary(fault)}`);
+  if (r.convergence.state === 'checked' && r.convergence.afterHealMs !== undefined) {
+    lines.push(`  once the faults had healed and the writes stopped: ${r.convergence.afterHealMs === null ? 'did not converge' : `converged in ${r.convergence.afterHealMs} ms`}`);
+  }
+  if (r.skipped) lines.push(`  skipped: ${r.skipped.reason}`);
   return [`${r.strategy}/${r.scenario}`, ...lines];
 }
 

@@ -7,7 +7,8 @@
 import { normaliseValue } from '../scenario/values.ts';
 import type { Doc, Row } from '../scenario/projection.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { Percentiles, VerdictLine } from '../results/schema.ts';
+import type { FaultRecordResult, Percentiles, VerdictLine } from '../results/schema.ts';
+import { afterHealNote, faultLine } from './fault-lines.ts';
 import type { AnomalyKind, AnomalyReport } from './anomalies.ts';
 import type { ConvergenceReport } from './convergence.ts';
 
@@ -38,6 +39,10 @@ export interface Observations {
   readonly finalValues: Outcome<readonly FinalState[]>;
   readonly anomalies: Outcome<AnomalyReport>;
   readonly lag: Outcome<Percentiles>;
+  /** The scenario's faults as they went (none: no line). */
+  readonly faults?: readonly FaultRecordResult[];
+  /** With faults: ms from the last heal to convergence (null: did not converge; see fault-lines.ts). */
+  readonly afterHealMs?: number | null;
 }
 
 export interface Verdict {
@@ -162,9 +167,11 @@ export function judge(scenario: Scenario, observed: Observations): Verdict {
     }
   };
   const required = scenario.expect.converged;
+  const withHeal = (line: VerdictLine): VerdictLine => ({ ...line, reason: `${line.reason}${afterHealNote(observed.afterHealMs)}` });
   const lines = [
+    ...(observed.faults ?? []).map((fault, i) => faultLine(fault, i)),
     ...observed.checkpoints.flatMap((c) => guard(`converged after ${c.after}`, () => [convergenceLine(`converged after ${c.after}`, required, c.result)])),
-    ...guard('converged', () => [convergenceLine('converged', required, observed.convergence)]),
+    ...guard('converged', () => [withHeal(convergenceLine('converged', required, observed.convergence))]),
     ...guard('finalValues', () => finalValueLines(scenario, observed.finalValues)),
     ...guard('anomalies', () => anomalyLines(scenario, observed.anomalies)),
     ...guard('maxLagMs', () => lagLines(scenario, observed.lag)),

@@ -168,6 +168,11 @@ export class Nemesis {
     this.log(`fault ${base.description}: healed at ${endMs} ms (${heal.waitedFor}: ${heal.healMs} ms)${heal.errors.length ? `; errors: ${heal.errors.join('; ')}` : ''}`);
   }
 
+  /** Wait until every fault struck so far is healed (a checkpoint judges the stores after the faults, not during). */
+  async healed(): Promise<void> {
+    await Promise.all(this.running.values());
+  }
+
   /** After the workload: wait for every fault to end; a fault never struck is reported with why. */
   async finish(): Promise<FaultRecord[]> {
     this.finished = true;

@@ -56,9 +56,11 @@ export const convergenceResultSchema = z.discriminatedUnion('state', [
     /** Whether the strategy reported quiet when last asked (null: never asked, the stores never agreed). */
     quiet: z.boolean().nullable(),
     /**
-     * With faults: from the end of the last fault's heal to the first comparison of the confirmed
-     * pair (0 when the stores were already equal then); null when they did not converge; absent
-     * when no fault was injected.
+     * With faults: from the later of the last fault's heal and the last acknowledged write to the
+     * first comparison of the confirmed pair (0 when the stores were already equal then): the time
+     * to converge once the faults had healed and the writes stopped. Null when they did not
+     * converge; absent when no fault was injected. (How soon the index caught up while writes went
+     * on is each fault's `catchUpMs`.)
      */
     afterHealMs: z.number().min(0).nullable().optional(),
     missing: count,
@@ -139,8 +141,15 @@ export const faultRecordSchema = z.strictObject({
   errors: z.array(z.string()),
   /** Why it was not injected. */
   reason: z.string().optional(),
-  /** Write outcomes whose invocation fell between `startMs` and `endMs`: `unknown` ones are those whose fate the client never learnt. */
+  /** Outcomes of the writes in flight at some moment of the window (invoked before `endMs`, completed after `startMs`): `unknown` ones are those whose fate the client never learnt. */
   writes: z.strictObject({ ok: count, failed: count, unknown: count }).optional(),
+  /**
+   * How long after this fault's heal the index was current again: from its `endMs` until the first
+   * lag sample acknowledged after it, with a lag within the normal lag (the p99 before the first
+   * fault, at least 1 s), was seen in the index. Null: no such sample (the index never caught up
+   * while the workload ran, or no write was sampled after the heal).
+   */
+  catchUpMs: z.number().min(0).nullable().optional(),
 });
 export type FaultRecordResult = z.infer<typeof faultRecordSchema>;
 

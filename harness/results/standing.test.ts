@@ -30,4 +30,10 @@ describe('standing', () => {
     expect(standing({ verdict: 'fail', expectation: { verdict: 'pass', controlGroup: true }, lines: [fail] })).toEqual({ kind: 'unexpected-fail', reason: 'the scenario expects it to pass' });
     expect(standing({ verdict: 'pass', expectation: { verdict: 'pass', controlGroup: false }, lines: [] })).toEqual({ kind: 'pass' });
   });
+
+  it('a skipped pair is neither a pass nor a failure, whatever the expectation, and keeps its reason', () => {
+    const skipped = { verdict: 'skipped' as const, lines: [], skipped: { reason: 'faults[0] search-restart: cannot kill it' } };
+    expect(standing({ ...skipped, expectation: { verdict: 'pass', controlGroup: false } })).toEqual({ kind: 'skipped', reason: 'faults[0] search-restart: cannot kill it' });
+    expect(standing({ ...skipped, expectation: { verdict: 'may-fail', reason: 'races', controlGroup: true } }).kind).toBe('skipped');
+  });
 });

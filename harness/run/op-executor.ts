@@ -29,6 +29,15 @@ export interface ExecutorParts {
   counts: OpCounts;
   /** Time of the last acknowledged write (monotonic ms), for time-to-convergence. */
   lastAck: { time: number };
+  /** When present, every write's span and outcome is appended (the run counts them per fault window). */
+  writeSpans?: WriteSpan[];
+}
+
+/** One write as the client saw it: invoked and completed (monotonic ms), and how it ended. */
+export interface WriteSpan {
+  invokedAt: number;
+  completedAt: number;
+  outcome: 'ok' | 'fail' | 'unknown';
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -64,6 +73,7 @@ export async function executeOp(parts: ExecutorParts, process: number, op: Op): 
     parts.latency.record(done - invokedAt);
     parts.timeline.record(done, 'ok', done - invokedAt);
     parts.lastAck.time = done;
+    parts.writeSpans?.push({ invokedAt, completedAt: done, outcome: 'ok' });
     await history.append({ process, type: 'ok', op, value: outcome.value, version: outcome.version, time: done });
     if (lagTicket) parts.lag.acknowledged(lagTicket, outcome.version, done);
   } catch (error) {
@@ -73,6 +83,7 @@ export async function executeOp(parts: ExecutorParts, process: number, op: Op): 
     if (definite) counts.failed++;
     else counts.unknown++;
     parts.timeline.record(done, definite ? 'fail' : 'unknown');
+    parts.writeSpans?.push({ invokedAt, completedAt: done, outcome: definite ? 'fail' : 'unknown' });
     await history.append({ process, type: definite ? 'fail' : 'unknown', op, time: done, error: errorText(error) });
   }
 }

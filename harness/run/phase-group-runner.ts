@@ -1,7 +1,9 @@
 // Runs one group of phases (a phase and those that run beside it): each phase with its concurrency
 // of logical clients pulling from the phase's one deterministic operation stream, at its rate
 // limit, for its op count or duration; a `beside` phase starts once its anchor is `startAt` done.
-// An abort signal stops clients from taking new operations; those in flight complete.
+// An abort signal stops clients from taking new operations; those in flight complete. `onProgress`
+// hears each phase's progress (0 at its start, after every operation, 1 at its end): the nemesis
+// strikes the faults that wait for a phase to be that far.
 import type { MultiBar } from 'cli-progress';
 import type { PhaseGroup, ScheduledPhase } from '../scenario/schedule.ts';
 import type { Workload } from '../workload/generator.ts';
@@ -21,6 +23,8 @@ export interface GroupRunOptions {
   /** First logical process id of this group (processes are numbered across the run). */
   firstProcess: number;
   progress?: MultiBar;
+  /** Phase `phase` is `fraction` (0..1) done. */
+  onProgress?: (phase: string, fraction: number) => void;
 }
 
 export interface GroupRunResult {
@@ -86,6 +90,9 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
     const started = Date.now();
     state.startedAt = started;
     maybeStartCapture(scheduled, state);
+    options.onProgress?.(phase.name, 0);
+    // A timed phase advances with the clock even while every operation hangs (a paused service).
+    const ticker = phase.durationMs !== undefined && options.onProgress ? setInterval(() => options.onProgress!(phase.name, Math.min(1, fractionDone(scheduled, state))), 50) : undefined;
     const bar = options.progress?.create(phase.ops ?? Math.ceil((phase.durationMs ?? 0) / 1000), 0, { phase: phase.name, rate: '0' });
     let taken = 0;
     const take = () => {
@@ -106,6 +113,7 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
         state.done++;
         notify(state);
         maybeStartCapture(scheduled, state);
+        options.onProgress?.(phase.name, Math.min(1, fractionDone(scheduled, state)));
         if (bar) {
           const elapsed = (Date.now() - started) / 1000;
           bar.update(phase.ops !== undefined ? state.done : Math.floor(elapsed), { rate: (state.done / Math.max(elapsed, 0.001)).toFixed(0) });
@@ -114,8 +122,10 @@ export async function runPhaseGroup(group: PhaseGroup, options: GroupRunOptions)
     };
     const processes = Array.from({ length: phase.concurrency }, () => nextProcess++);
     await Promise.all(processes.map((process) => client(process)));
+    clearInterval(ticker);
     state.finished = true;
     notify(state);
+    options.onProgress?.(phase.name, 1);
     bar?.stop();
     results.push({ name: phase.name, ops: state.done, ms: Date.now() - started });
   };

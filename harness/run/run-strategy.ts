@@ -4,10 +4,13 @@
 //   2. write the scenario's seed rows through the strategy (not part of the history: the checker
 //      is given them as the starting state), and let the strategy warm up on them (optional
 //      `warmUp`: its machinery catches up, so lag is measured in steady state);
-//   3. run the phase groups in order, every operation recorded in the history; after a group with
-//      a checkpoint, ask the strategy to quiesce and compare the stores (throughput counts only the
-//      groups' own running time, not these waits);
-//   4. heal and wait: ask the strategy to quiesce (bounded by the scenario's convergence timeout);
+//   3. run the phase groups in order, every operation recorded in the history, while the nemesis
+//      strikes the scenario's faults on their schedule (its clock is the workload's: ms since the
+//      workload began, as every series); after a group with a checkpoint, wait for the faults struck
+//      so far to heal, ask the strategy to quiesce and compare the stores (throughput counts only
+//      the groups' own running time, not these waits);
+//   4. heal and wait: every fault healed (the nemesis reports each as it went), then ask the
+//      strategy to quiesce (bounded by the scenario's convergence timeout);
 //   5. final reads: compare the stores until they have converged — equal, then quiet, then equal
 //      again on a confirming comparison (see waitForConvergence) — or the timeout passes since the
 //      last acknowledged write (time to convergence; the lag samples keep being watched meanwhile,
@@ -16,6 +19,9 @@
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
 //      stats and configuration; tear its machinery down and stop the worker.
 // Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
+// A scenario with faults first sets up their machinery (pair-faults.ts: proxies, the worker's own
+// MySQL user, service control); a fault this provider cannot inject skips the pair before anything
+// starts, with the reason.
 // With `leaseDir`, a lease naming what the pair creates is written before `setup` (the first step
 // that creates anything) and removed once the machinery is torn down and the table and index
 // dropped (lease.ts); a pair that crashed before step 6 is torn down in a fresh worker, and if that
@@ -52,6 +58,14 @@ import { runPhaseGroup } from './phase-group-runner.ts';
 import { workloadThroughput, type GroupRun } from './throughput.ts';
 import { measurePerOpCost } from './per-op-cost.ts';
 import { Timeline } from './timeline.ts';
+import { DEFAULT_ENV_DIR } from '../env/state.ts';
+import { lastHealEndMs } from '../checker/fault-lines.ts';
+import { Nemesis } from '../nemesis/nemesis.ts';
+import type { FaultRecordResult } from '../results/schema.ts';
+import { skippedResult } from './crashed-result.ts';
+import { convergedAfterHealMs, faultRecordResults } from './fault-records.ts';
+import type { WriteSpan } from './op-executor.ts';
+import { preparePairFaults, type PairFaults } from './pair-faults.ts';
 import { workerLogName } from './worker-log.ts';
 
 export interface StrategyRunInput {
@@ -72,6 +86,8 @@ export interface StrategyRunInput {
   keepData?: boolean;
   /** Where to keep the pair's lease while it holds anything in the env (`<envDir>/leases`); none when absent. */
   leaseDir?: string;
+  /** The env folder (its env.json names the provider whose services the faults act on); default .converge/env. */
+  envDir?: string;
 }
 
 /** What the caller needs beyond the result. */
@@ -93,10 +109,11 @@ export function physicalNames(scenario: Scenario, strategy: string, tag: string)
   return { table, index: `converge-${scenario.name}-${strategy}-${tag}`.toLowerCase() };
 }
 
-function convergenceResult(outcome: Outcome<ConvergenceWait>): ConvergenceResult {
+function convergenceResult(outcome: Outcome<ConvergenceWait>, afterHealMs: number | null | undefined): ConvergenceResult {
   if (outcome.state === 'crashed') return { state: 'unknown', error: outcome.error };
   const { report, timeMs, converged, quiet } = outcome.value;
-  return { state: 'checked', converged, timeMs, quiet, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
+  const afterHeal = afterHealMs !== undefined ? { afterHealMs } : {};
+  return { state: 'checked', converged, timeMs, quiet, ...afterHeal, missing: report.missing, extra: report.extra, mismatched: report.mismatched, sampleIds: report.sampleIds };
 }
 
 export function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResult {
@@ -153,10 +170,28 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
   let pool: mysql.Pool | undefined;
   let search: SearchPort | undefined;
   let lag: LagSampler | undefined;
+  let pairFaults: PairFaults | undefined;
   try {
     // 1. worker, clients, setup (`open` creates nothing: the lease is taken before `setup`)
     pool = createMysqlPool(input.endpoints.mysql, { connectionLimit: 4 });
     search = await connectSearch(input.endpoints.search.url);
+    if (scenario.faults.length > 0) {
+      pairFaults = await preparePairFaults({
+        faults: scenario.faults,
+        endpoints: input.endpoints,
+        envDir: input.envDir ?? DEFAULT_ENV_DIR,
+        runId: input.runId,
+        strategy,
+        admin: pool,
+        crashWorker: () => worker.restart(),
+      });
+      if (pairFaults.unsupported.length > 0) {
+        const reason = pairFaults.unsupported.map((entry) => `faults[${entry.index}] ${entry.kind}: ${entry.reason}`).join('; ');
+        log(`${strategy}/${scenario.name}: skipped: ${reason}`);
+        return { result: skippedResult(strategy, scenario, input.seed, reason), extras: { names, interrupted: false } };
+      }
+      context.endpoints = pairFaults.workerEndpoints;
+    }
     await worker.start();
     if (input.leaseDir) {
       leaseFile = writeLease(input.leaseDir, tag, { pid: process.pid, strategy, scenario: scenario.name, createdAt: new Date().toISOString(), keepData: input.keepData ?? false, context: leased });
@@ -185,7 +220,12 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
     const counts: OpCounts = { attempted: 0, ok: 0, failed: 0, unknown: 0 };
     const lastAck = { time: runStart };
-    const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck };
+    const writeSpans: WriteSpan[] | undefined = pairFaults ? [] : undefined;
+    const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck, ...(writeSpans ? { writeSpans } : {}) };
+    const nemesis = pairFaults
+      ? new Nemesis({ faults: scenario.faults, context: pairFaults.context, origin: runStart, signal: input.signal, log: (line) => log(`${strategy}/${scenario.name}: ${line}`) })
+      : undefined;
+    nemesis?.start();
     const checkpoints: { after: string; result: Outcome<ConvergenceReport> }[] = [];
     const extrasCheckpoints: Series['checkpoints'] = [];
     const phases: Series['phases'] = [];
@@ -197,12 +237,20 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     let equalSince: { ack: number; at: number } | undefined;
     for (const group of phaseGroups(scenario)) {
       if (input.signal.aborted) break;
-      const ran = await runPhaseGroup(group, { workload, parts, signal: input.signal, firstProcess, ...(input.progress ? { progress: input.progress } : {}) });
+      const ran = await runPhaseGroup(group, {
+        workload,
+        parts,
+        signal: input.signal,
+        firstProcess,
+        ...(input.progress ? { progress: input.progress } : {}),
+        ...(nemesis ? { onProgress: (phase: string, fraction: number) => nemesis.onProgress(phase, fraction) } : {}),
+      });
       firstProcess += ran.processesUsed;
       phases.push(...ran.phases);
       groupRuns.push(ran);
       if (group.checkpoint && !input.signal.aborted) {
         const after = group.phases.at(-1)!.phase.name;
+        await nemesis?.healed();
         const outcome = await settle(async () => {
           await worker.quiesce(scenario.expect.convergenceTimeoutMs);
           const wait = await waitForConvergence(probe, { since: lastAck.time, timeoutMs: scenario.expect.convergenceTimeoutMs, now: monotonicMs, onCheck });
@@ -220,7 +268,8 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     }
     const interrupted = input.signal.aborted;
 
-    // 4. quiesce
+    // 4. every fault healed, then quiesce
+    const faultRecords = nemesis ? await nemesis.finish() : [];
     const timeoutMs = interrupted ? 0 : scenario.expect.convergenceTimeoutMs;
     const quiesce = await settle(() => worker.quiesce(timeoutMs));
     if (quiesce.state === 'crashed') log(`${strategy}/${scenario.name}: quiesce failed: ${quiesce.error}`);
@@ -242,6 +291,11 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     });
     const finalValues = await settle(() => finalStates(sources, scenario.expect.finalValues.map((expected) => expected.id)));
     const lagSummary = lag.summary();
+    // Each fault's catch-up is read off the lag samples, final once they are all closed.
+    const faults: FaultRecordResult[] = faultRecordResults(faultRecords, writeSpans ?? [], runStart, lag.points);
+    const lastHeal = lastHealEndMs(faults);
+    const equalAt = convergence.state === 'done' && convergence.value.converged && convergence.value.timeMs !== null ? lastAck.time + convergence.value.timeMs : null;
+    const afterHealMs = convergedAfterHealMs(lastHeal, runStart, lastAck.time, equalAt);
 
     // 6. verdict, per-op cost, stats, teardown
     const verdict = judge(scenario, {
@@ -250,6 +304,8 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       finalValues,
       anomalies,
       lag: { state: 'done', value: lagSummary },
+      faults,
+      ...(afterHealMs !== undefined ? { afterHealMs } : {}),
     });
     if (interrupted) {
       // A partial workload proves nothing either way: say so first, and never let it pass.
@@ -277,12 +333,12 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       latencyMs: latency.summary('no write was acknowledged'),
       lagMs: lagSummary,
       lagSampling: lag.sampling(),
-      convergence: convergenceResult(convergence),
+      convergence: convergenceResult(convergence, afterHealMs),
       anomalies: anomaliesResult(anomalies),
       perOpCost,
       stats: scalarStats(stats),
       ...(config ? { config: JSON.parse(JSON.stringify(config)) as Record<string, JsonValue> } : {}),
-      faults: [],
+      faults,
       expect: scenario.expect,
       verdict: interrupted ? 'fail' : verdict.verdict,
       expectation: expectationFor(scenario, strategy),
@@ -304,18 +360,19 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     await worker.stop();
     if (setupBegun && !tornDown) {
       // The pair crashed before its teardown (or the teardown failed): try once more in a fresh worker.
-      await tearDownInFreshWorker(strategy, context).then(
+      await tearDownInFreshWorker(strategy, { ...context, endpoints: input.endpoints }).then(
         () => (tornDown = true),
         (error: unknown) => log(`${strategy}/${scenario.name}: teardown in a fresh worker failed: ${String(error)}`),
       );
     }
     let dropped = input.keepData ?? false;
-    if (!input.keepData && pool && search) {
+    if (!input.keepData && setupBegun && pool && search) {
       await dropPairData(pool, search, names).then(
         () => (dropped = true),
         (error: unknown) => log(`${strategy}/${scenario.name}: dropping ${names.table} and ${names.index} failed: ${String(error)}`),
       );
     }
+    for (const problem of (await pairFaults?.close()) ?? []) log(`${strategy}/${scenario.name}: ${problem}`);
     if (leaseFile && tornDown && dropped) removeLease(leaseFile);
     else if (leaseFile) log(`${strategy}/${scenario.name}: what it created is not all removed; the next npm run bench on this env removes it (${leaseFile})`);
     await pool?.end();
