@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../../harness/env/state.ts';
 import { resultsFileSchema, type ResultsFile } from '../../harness/results/schema.ts';
 import { runStrategy } from '../../harness/run/run-strategy.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { cdcConfigFixture, cdcStatsFixture, legacyCdcStatsFixture } from '../../reports/fixtures.ts';
+import { cdcConfigFixture, cdcStatsFixture, faultFixture, legacyCdcStatsFixture } from '../../reports/fixtures.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -232,7 +232,7 @@ describe('the HTML report in chromium', () => {
       finishedAt: null,
       results: [
         { ...first!, strategy: 'crashed', verdict: 'fail', convergence: { state: 'unknown', error: `socket hang up ${HOSTILE}` }, series: undefined },
-        { ...first!, faults: [{ kind: 'pause', target: 'search', startMs: 0, endMs: faultEndMs }] },
+        { ...first!, faults: [faultFixture({ startMs: 0, endMs: faultEndMs })] },
         ...run.results.slice(1),
       ],
     };
