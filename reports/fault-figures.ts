@@ -32,7 +32,8 @@ export function windowWrites(fault: FaultRecordResult): string | null {
   return w ? `writes in its window: ok ${formatNumber(w.ok, 0)}, failed ${formatNumber(w.failed, 0)}, unknown ${formatNumber(w.unknown, 0)}` : null;
 }
 
-const NO_FAULTS: Figure = { text: 'none', state: 'none', note: 'the scenario has no faults' };
+/** A pair with no fault recorded: the scenario has none, or the pair crashed before its faults. */
+const NO_FAULTS: Figure = { text: 'none', state: 'none', note: 'no fault recorded for this pair' };
 const injected = (r: ScenarioResult) => r.faults.filter((fault) => fault.state === 'injected');
 
 /** "n/m": faults that struck and healed of those the scenario lists; bad when one did not, or met errors. */

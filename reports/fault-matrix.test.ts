@@ -85,8 +85,25 @@ describe('the fault matrix', () => {
     expect(skipped).toContain('did not run: search-restart cannot be injected on the external provider');
     const notStruck = cellOf(matrix, 'cdc', 'faults-search-restart');
     expect(notStruck).toContain('<span class="badge fail">fail</span>');
+    expect(notStruck).toContain('<div class="reason">fault[0] search-restart: not injected</div>');
     expect(notStruck).toContain('<ul class="fault-problems"><li>search-restart on search at mixed 50%: not injected: its phase ended at 40%</li></ul>');
     expect(notStruck).toContain('<dd class="none" title="no fault struck: there is no heal to count from">n/a</dd>');
+  });
+
+  it('shows a pair that crashed before its faults as the failure it is, with no fault figures made up', () => {
+    const crashed = resultFixture({
+      strategy: 'cdc',
+      scenario: 'faults-search-pause',
+      faults: [],
+      ops: { attempted: 0, ok: 0, failed: 0, unknown: 0 },
+      convergence: { state: 'unknown', error: 'Error: setup failed' },
+      verdict: 'fail',
+      lines: [{ check: 'run', outcome: 'unknown', reason: 'the run crashed before it could be judged: Error: setup failed' }],
+    });
+    const cell = cellOf(matrixOf(render([naivePaused, crashed])), 'cdc', 'faults-search-pause');
+    expect(cell).toContain('<div class="reason">run: the run crashed before it could be judged: Error: setup failed</div>');
+    expect(cell).toContain('<dd class="none" title="no fault recorded for this pair">none</dd>');
+    expect(cell).toContain('<dt>heal</dt><dd><span class="none">none</span></dd>');
   });
 
   it('shows hostile descriptions, reasons, errors and heal targets as text', () => {

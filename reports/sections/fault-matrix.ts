@@ -1,9 +1,9 @@
 // converge report: the fault matrix — a row per scenario with faults (named by its faults), a column
-// per strategy; each cell the verdict as it stands (pass, fail (expected), fail, skipped), how long
-// after the last heal the stores agreed, each heal's time and what it waited for, the writes whose
-// outcome is unknown (in all, and in the fault windows), and every fault that did not strike or heal
-// cleanly as a problem. Each cell links to its pair's section, as the verdict matrix does. Shown
-// only when some pair had faults or was skipped.
+// per strategy; each cell the verdict as it stands (pass, fail (expected), fail with its first
+// failing check, skipped with why), how long after the last heal the stores agreed, each heal's time
+// and what it waited for, the writes whose outcome is unknown (in all, and in the fault windows),
+// and every fault that did not strike or heal cleanly as a problem. Each cell links to its pair's
+// section, as the verdict matrix does. Shown only when some pair had faults or was skipped.
 import type { ScenarioResult } from '../../harness/results/schema.ts';
 import { standing } from '../../harness/results/standing.ts';
 import { afterHealFigure, faultProblem, healText, unknownInFaultsFigure } from '../fault-figures.ts';
@@ -11,6 +11,7 @@ import { formatMs, formatNumber } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { RunLayout } from '../run-layout.ts';
 import { standingBadge, standingClass } from './standing-badge.ts';
+import { oneLineReason } from './verdict-matrix.ts';
 
 const faulted = (r: ScenarioResult) => r.faults.length > 0 || r.verdict === 'skipped';
 
@@ -47,7 +48,8 @@ function cell(layout: RunLayout, strategy: string, scenario: string): SafeHtml {
   const link = html`<a href="#${layout.anchor(scenario)}">${standingBadge(s)}</a>`;
   if (s.kind === 'skipped') return html`<td class="cell skipped" ${data} title="${s.reason}">${link}<div class="reason">did not run: ${s.reason}</div></td>`;
   const note = s.kind === 'expected-fail' ? `expected: ${s.reason}` : s.kind === 'pass-may-fail' ? s.note : null;
-  return html`<td class="cell ${standingClass(s)}" ${data}>${link}${note ? html`<div class="expectation">${note}</div>` : ''}${figures(result)}</td>`;
+  const why = s.kind === 'unexpected-fail' ? html`<div class="reason">${oneLineReason(result)}</div>` : '';
+  return html`<td class="cell ${standingClass(s)}" ${data}>${link}${note ? html`<div class="expectation">${note}</div>` : ''}${why}${figures(result)}</td>`;
 }
 
 export function faultMatrix(layout: RunLayout): SafeHtml {
