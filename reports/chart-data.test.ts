@@ -2,7 +2,7 @@
 // budget, fault windows as bands in seconds, and charts without data saying why.
 import { describe, expect, it } from 'vitest';
 import { alignOnX, isEmptyChart, MAX_POINTS, scenarioCharts, strategyColors, type ChartSpec } from './chart-data.ts';
-import { resultFixture, seriesFixture } from './fixtures.ts';
+import { faultFixture, resultFixture, seriesFixture } from './fixtures.ts';
 
 const colors = strategyColors(['naive', 'cdc']);
 const specs = (charts: ReturnType<typeof scenarioCharts>) => charts.filter((c): c is ChartSpec => !isEmptyChart(c));
@@ -69,13 +69,22 @@ describe('scenarioCharts', () => {
     expect(charts.find((c) => c.id === 'c0-lag')!.note).toBe("censored samples (not seen while watched) are not drawn (naive: 2); the table's percentiles count them");
   });
 
-  it('draws fault windows as bands in seconds, an unfinished one open-ended', () => {
-    const faulted = resultFixture({ faults: [{ kind: 'pause', target: 'search', startMs: 1500, endMs: 4000 }, { kind: 'kill', target: 'worker', startMs: 5000, endMs: null }] });
-    const [throughput] = specs(scenarioCharts('c0', [faulted], colors));
+  it('draws the faults that struck as bands in seconds, labelled by their description, an unfinished one open-ended', () => {
+    const faulted = resultFixture({
+      faults: [
+        faultFixture(),
+        faultFixture({ kind: 'strategy-crash', target: 'worker', description: 'strategy-crash on worker 5000 ms in', startMs: 5000, endMs: null }),
+        faultFixture({ description: 'never struck', state: 'not-injected', startMs: null, endMs: null, reason: 'its phase never ran' }),
+      ],
+    });
+    const cdcFaulted = resultFixture({ strategy: 'cdc', faults: [faultFixture({ startMs: 1600, endMs: 4100 })] });
+    const [throughput, , , cdf] = specs(scenarioCharts('c0', [faulted, cdcFaulted], colors));
     expect(throughput!.bands).toEqual([
-      { from: 1.5, to: 4, label: 'pause search (naive)', color: colors.get('naive') },
-      { from: 5, to: null, label: 'kill worker (naive)', color: colors.get('naive') },
+      { from: 1.5, to: 4, label: 'search-pause on search at mixed 30%', color: colors.get('naive') },
+      { from: 5, to: null, label: 'strategy-crash on worker 5000 ms in', color: colors.get('naive') },
+      { from: 1.6, to: 4.1, label: 'search-pause on search at mixed 30%', color: colors.get('cdc') },
     ]);
+    expect(cdf!.bands).toEqual([]);
   });
 
   it('says why a chart is empty instead of drawing nothing', () => {

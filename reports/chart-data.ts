@@ -102,14 +102,14 @@ function chart(id: string, title: string, axes: { x: string; xUnit: string; y: s
   };
 }
 
+/** A band per fault that struck (it has a start), labelled by its description, in its pair's colour. */
 function faultBands(results: readonly ScenarioResult[], colors: Map<string, string>): ChartBand[] {
   return results.flatMap((result) =>
-    result.faults.map((fault) => ({
-      from: fault.startMs / 1000,
-      to: fault.endMs === null ? null : fault.endMs / 1000,
-      label: `${fault.kind} ${fault.target} (${result.strategy})`,
-      color: colors.get(result.strategy) ?? PALETTE[0],
-    })),
+    result.faults.flatMap((fault) =>
+      fault.startMs === null
+        ? []
+        : [{ from: fault.startMs / 1000, to: fault.endMs === null ? null : fault.endMs / 1000, label: fault.description, color: colors.get(result.strategy) ?? PALETTE[0] }],
+    ),
   );
 }
 

@@ -1,7 +1,8 @@
 // converge report tests: results.json fixtures — a pair that passed with every figure measured, a
-// run around it, series of any length (to render a 100,000-operation run without services), and
-// the configuration and stats of a real cdc run (as written before configs left the stats).
-import type { JsonValue, ResultsFile, ScenarioResult, Series } from '../harness/results/schema.ts';
+// run around it, series of any length (to render a 100,000-operation run without services), faults
+// as the nemesis records them, a pair skipped for a fault its provider cannot inject, and the
+// configuration and stats of a real cdc run (as written before configs left the stats).
+import type { FaultRecordResult, JsonValue, ResultsFile, ScenarioResult, Series } from '../harness/results/schema.ts';
 
 /** Per-second series of a run of `ops` operations at `rate` ops/s, with a lag sample every `lagEvery` ops. */
 export function seriesFixture(ops: number, rate = 1000, lagEvery = 50): Series {
@@ -63,6 +64,50 @@ export function resultFixture(over: Partial<ScenarioResult> = {}): ScenarioResul
     lines: [{ check: 'converged', outcome: 'pass', reason: '1 rows and 1 documents agree' }],
     history: 'history-naive-counter-race.jsonl',
     series: seriesFixture(301, 226),
+    ...over,
+  };
+}
+
+/** A fault that struck at 1.5 s, held, and healed by 4 s, as the nemesis records it. */
+export function faultFixture(over: Partial<FaultRecordResult> = {}): FaultRecordResult {
+  return {
+    kind: 'search-pause',
+    target: 'search',
+    description: 'search-pause on search at mixed 30%',
+    state: 'injected',
+    startMs: 1500,
+    endMs: 4000,
+    detail: 'SIGSTOP opensearch (pid 1234)',
+    heal: { waitedFor: 'search answering', ms: 120 },
+    errors: [],
+    writes: { ok: 250, failed: 0, unknown: 3 },
+    ...over,
+  };
+}
+
+/**
+ * A pair that did not run because its provider cannot inject the scenario's fault: as the bench
+ * writes it (harness/run/crashed-result.ts is the model), zero operations, figures that say why,
+ * verdict `skipped` with the reason.
+ */
+export function skippedResultFixture(reason: string, over: Partial<ScenarioResult> = {}): ScenarioResult {
+  const base = resultFixture();
+  return {
+    ...base,
+    ops: { attempted: 0, ok: 0, failed: 0, unknown: 0 },
+    throughput: { opsPerSec: 0 },
+    latencyMs: { state: 'none', samples: 0, reason },
+    lagMs: { state: 'none', samples: 0, reason },
+    convergence: { state: 'unknown', error: reason },
+    anomalies: { state: 'unknown', error: reason },
+    perOpCost: { state: 'skipped', reason },
+    stats: {},
+    faults: [{ kind: 'search-restart', target: 'search', description: 'search-restart on search at mixed 50%', state: 'not-injected', startMs: null, endMs: null, errors: [], reason }],
+    verdict: 'skipped',
+    skipped: { reason },
+    reasons: [],
+    lines: [],
+    series: undefined,
     ...over,
   };
 }

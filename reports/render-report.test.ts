@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadAssets } from './assets.ts';
 import type { ChartSpec } from './chart-data.ts';
-import { cdcConfigFixture, legacyCdcStatsFixture, resultFixture, runFixture, seriesFixture } from './fixtures.ts';
+import { cdcConfigFixture, faultFixture, legacyCdcStatsFixture, resultFixture, runFixture, seriesFixture } from './fixtures.ts';
 import { escapeHtml } from './escape.ts';
 import { CELL_TEXT_LIMIT } from './format.ts';
 import { renderReport } from './render-report.ts';
@@ -26,7 +26,7 @@ describe('renderReport', () => {
       lines: [{ check: HOSTILE, outcome: 'fail', reason: HOSTILE }],
       verdict: 'fail',
       convergence: { state: 'unknown', error: HOSTILE },
-      faults: [{ kind: HOSTILE, target: 'search', startMs: 0, endMs: 10 }],
+      faults: [faultFixture({ kind: HOSTILE, description: HOSTILE, detail: HOSTILE, heal: { waitedFor: HOSTILE, ms: 12 }, errors: [HOSTILE], startMs: 0, endMs: 10 })],
     });
     const file = runFixture([result], { runId: HOSTILE, engines: { search: HOSTILE } });
     file.context!.scenarios[0]!.text = `name: x\ndescription: ${HOSTILE}</pre></details>`;
@@ -38,8 +38,8 @@ describe('renderReport', () => {
     expect(own).toContain('&lt;img src=x onerror=alert(1)&gt;');
     // the fault label travels in the chart data: escaped for the script element, intact once parsed
     expect(page).not.toMatch(/"label":"<img/);
-    expect(own).toContain('Fault windows, shaded on the time charts (from the workload\'s start): &lt;img src=x onerror=alert(1)&gt; search');
-    expect(embedded(page).charts[0]!.bands[0]!.label).toBe(`${HOSTILE} search (${result.strategy})`);
+    expect(own).toContain('<b>&lt;img src=x onerror=alert(1)&gt;</b> (&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;): 0 ms – 10 ms · injected · healed in 12 ms (waited for &lt;img src=x onerror=alert(1)&gt;)');
+    expect(embedded(page).charts[0]!.bands[0]!.label).toBe(HOSTILE);
   });
 
   it('draws one matrix cell per strategy × scenario, a pair that did not run as not run', () => {

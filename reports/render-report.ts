@@ -1,19 +1,21 @@
 // converge report: results.json → one self-contained index.html. A pure function of the results
-// and the inlined assets: what went wrong (if anything), the verdict matrix, then per scenario a
-// comparison table and its charts, then the run's context. The chart data is embedded as JSON; a
+// and the inlined assets: what went wrong (if anything), the verdict matrix, the fault matrix (when
+// some pair had faults or was skipped), then per scenario a comparison table and its charts (the
+// faults listed above them), then the run's context. The chart data is embedded as JSON; a
 // Content-Security-Policy allows only the two inline scripts (by hash), so the page can make no
 // request even if something tried.
 import { createHash } from 'node:crypto';
-import type { ScenarioResult } from '../harness/results/schema.ts';
+import type { ResultsFile } from '../harness/results/schema.ts';
 import { standing } from '../harness/results/standing.ts';
 import type { ReportAssets } from './assets.ts';
 import { isEmptyChart, scenarioCharts, strategyColors, type Chart, type ChartSpec } from './chart-data.ts';
 import { jsonForScript } from './escape.ts';
-import { formatMs } from './format.ts';
 import { html, trusted, type SafeHtml } from './html.ts';
 import type { ReadResults } from './read-results.ts';
 import { runLayout, type RunLayout } from './run-layout.ts';
 import { comparisonTable, verdictLines } from './sections/comparison-table.ts';
+import { faultLegend } from './sections/fault-legend.ts';
+import { faultMatrix } from './sections/fault-matrix.ts';
 import { runContext } from './sections/run-context.ts';
 import { problemsBanner, runProblems } from './sections/run-problems.ts';
 import { configLinks } from './sections/strategy-config.ts';
@@ -31,13 +33,6 @@ function chartBox(chart: Chart): SafeHtml {
   return html`<div class="chart-box"><h4>${chart.title}</h4><div class="chart" id="${chart.id}"></div>${chart.note ? html`<p class="chart-note">${chart.note}</p>` : ''}</div>`;
 }
 
-/** The fault windows of a scenario's pairs, said once above its charts (which shade them). */
-function faultLegend(results: readonly ScenarioResult[]): SafeHtml {
-  const windows = results.flatMap((r) => r.faults.map((f) => `${f.kind} ${f.target} (${r.strategy}) ${formatMs(f.startMs)} – ${f.endMs === null ? 'never ended' : formatMs(f.endMs)}`));
-  if (windows.length === 0) return html``;
-  return html`<p class="faults">Fault windows, shaded on the time charts (from the workload's start): ${windows.join('; ')}</p>`;
-}
-
 function scenarioSection(layout: RunLayout, scenario: string, index: number, colors: Map<string, string>, specs: ChartSpec[]): SafeHtml {
   const results = layout.resultsOf(scenario);
   const info = layout.info(scenario);
@@ -48,8 +43,22 @@ function scenarioSection(layout: RunLayout, scenario: string, index: number, col
     ${info ? html`<p>${info.description}</p>` : ''}
     ${results.length === 0
       ? html`<p class="problem">No strategy ran this scenario.</p>`
-      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}${configLinks(layout, scenario)}</div><div class="charts">${faultLegend(results)}${charts.map(chartBox)}</div></div>${verdictLines(results)}`}
+      : html`<div class="scenario-body"><div class="figures">${comparisonTable(results)}${configLinks(layout, scenario)}</div><div class="charts">${faultLegend(results, colors)}${charts.map(chartBox)}</div></div>${verdictLines(results)}`}
   </section>`;
+}
+
+/** The line under the title: how many pairs pass of those that ran, fail as expected, were skipped. */
+export function runStatus(file: Pick<ResultsFile, 'results' | 'interrupted'>): string {
+  const kinds = file.results.map((r) => standing(r).kind);
+  const passed = file.results.filter((r) => r.verdict === 'pass').length;
+  const expectedFailures = kinds.filter((kind) => kind === 'expected-fail').length;
+  const skipped = kinds.filter((kind) => kind === 'skipped').length;
+  return [
+    `${passed} of ${file.results.length - skipped} pairs pass`,
+    expectedFailures > 0 ? `, ${expectedFailures} fail as expected` : '',
+    skipped > 0 ? `, ${skipped} skipped (not run)` : '',
+    file.interrupted ? ' — interrupted, partial' : '',
+  ].join('');
 }
 
 export function renderReport({ file, invalid }: ReadResults, assets: ReportAssets): string {
@@ -58,9 +67,8 @@ export function renderReport({ file, invalid }: ReadResults, assets: ReportAsset
   const problems = runProblems(file, layout, invalid);
   const specs: ChartSpec[] = [];
   const sections = layout.scenarios.map((scenario, i) => scenarioSection(layout, scenario, i, colors, specs));
-  const passed = file.results.filter((r) => r.verdict === 'pass').length;
-  const expectedFailures = file.results.filter((r) => standing(r).kind === 'expected-fail').length;
-  const status = `${passed} of ${file.results.length} pairs pass${expectedFailures > 0 ? `, ${expectedFailures} fail as expected` : ''}${file.interrupted ? ' — interrupted, partial' : ''}`;
+  const status = runStatus(file);
+  const faults = faultMatrix(layout);
   const chartLibrary = scriptText(assets.chartLibrary);
   const pageScript = scriptText(assets.pageScript);
   const csp = `default-src 'none'; script-src ${sha256(chartLibrary)} ${sha256(pageScript)}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;
@@ -79,10 +87,11 @@ ${trusted(assets.pageCss)}</style>
 <header>
   <h1>converge run ${file.runId}</h1>
   <p class="subtitle">${status} · ${layout.strategies.length} strategies × ${layout.scenarios.length} scenarios · started ${file.startedAt} · ${file.provider} services</p>
-  <nav class="toc"><a href="#verdicts">verdicts</a>${layout.scenarios.map((s) => html`<a href="#${layout.anchor(s)}">${s}</a>`)}<a href="#context">context</a></nav>
+  <nav class="toc"><a href="#verdicts">verdicts</a>${faults.markup ? html`<a href="#fault-matrix">fault matrix</a>` : ''}${layout.scenarios.map((s) => html`<a href="#${layout.anchor(s)}">${s}</a>`)}<a href="#context">context</a></nav>
 </header>
 ${problemsBanner(problems)}
 <section id="verdicts"><h2>Verdicts</h2>${verdictMatrix(layout)}</section>
+${faults}
 ${sections}
 <section id="context"><h2>Run context</h2>${runContext(file, layout)}</section>
 <script type="application/json" id="report-data">${trusted(jsonForScript({ charts: specs }))}</script>

@@ -1,7 +1,10 @@
 // converge report: one scenario's comparison table — a row per figure, a column per strategy —
 // with the exact figures from results.json (percentiles as measured, never recomputed from the
-// thinned chart series), then each strategy's verdict lines.
+// thinned chart series), then each strategy's verdict lines. A skipped pair (it did not run) shows
+// its verdict and, in every other row, "—" with why.
 import type { ScenarioResult } from '../../harness/results/schema.ts';
+import { standing } from '../../harness/results/standing.ts';
+import { afterHealFigure, faultsInjectedFigure, healFigure, unknownInFaultsFigure } from '../fault-figures.ts';
 import * as f from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { figureCell } from './figure-cell.ts';
@@ -57,11 +60,37 @@ function untimedLagFigure(r: ScenarioResult): f.Figure {
   return { text: f.formatNumber(n, 0), state: 'value', note: `${s.superseded} superseded by a later delete before they were seen; ${s.unconfirmed} deletes whose document was never seen in the index; the writes at every ${s.every}th position of each phase were sampled` };
 }
 
+function verdictFigure(r: ScenarioResult): f.Figure {
+  const s = standing(r);
+  if (s.kind === 'skipped') return { text: 'skipped', state: 'skipped', note: `did not run: ${s.reason}` };
+  return { text: r.verdict, state: r.verdict === 'pass' ? 'good' : 'bad' };
+}
+
+/** Per pair, when any has faults: how many struck, the heal times, convergence after the last heal, unknown outcomes in the windows. */
+function faultRows(results: readonly ScenarioResult[]): Row[] {
+  if (results.every((r) => r.faults.length === 0)) return [['faults', () => ({ text: 'none', state: 'none', note: 'the scenario has no faults' })]];
+  return [
+    ['faults injected', faultsInjectedFigure],
+    ['heal', healFigure],
+    ['converged after heal', afterHealFigure],
+    ['unknown outcomes in fault windows', unknownInFaultsFigure],
+  ];
+}
+
+/** What every figure of a pair that did not run shows: a dash, with why in its tooltip. */
+const notRun = (reason: string): f.Figure => ({ text: '—', state: 'skipped', note: `not run: ${reason}` });
+
+/** A row's figure, or "—" for a skipped pair (its verdict row says skipped). */
+function figureOf(row: Row, r: ScenarioResult): f.Figure {
+  const s = standing(r);
+  return s.kind === 'skipped' && row[1] !== verdictFigure ? notRun(s.reason) : row[1](r);
+}
+
 /** The rows of the table, grouped; the strategies' own stats are the union of the keys they report. */
 export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
   const statKeys = [...new Set(results.flatMap((r) => Object.keys(r.stats)))];
   return [
-    ['Verdict', [['verdict', (r) => ({ text: r.verdict, state: r.verdict === 'pass' ? 'good' : 'bad' })]]],
+    ['Verdict', [['verdict', verdictFigure]]],
     [
       'Operations',
       [
@@ -126,10 +155,7 @@ export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
       ],
     ],
     ["Strategy's own figures", statKeys.map((key): Row => [key, (r) => f.statFigure(r.stats[key])])],
-    [
-      'Faults',
-      [['fault windows', (r) => (r.faults.length === 0 ? { text: 'none', state: 'none' } : { text: String(r.faults.length), state: 'value', note: r.faults.map((x) => `${x.kind} ${x.target}`).join(', ') })]],
-    ],
+    ['Faults', faultRows(results)],
   ];
 }
 
@@ -140,16 +166,18 @@ export function comparisonTable(results: readonly ScenarioResult[]): SafeHtml {
     ${groups.map(
       ([title, rows]) => html`<tbody>
         <tr class="group"><th colspan="${results.length + 1}">${title}</th></tr>
-        ${rows.map(([label, figure]) => html`<tr><th scope="row">${label}</th>${results.map((r) => figureCell(figure(r)))}</tr>`)}
+        ${rows.map((row) => html`<tr><th scope="row">${row[0]}</th>${results.map((r) => figureCell(figureOf(row, r)))}</tr>`)}
       </tbody>`,
     )}
   </table>`;
 }
 
-/** Each strategy's verdict lines, the failing ones first. */
+/** Each strategy's verdict lines, the failing ones first; a skipped pair says why it did not run. */
 export function verdictLines(results: readonly ScenarioResult[]): SafeHtml {
   const order = { fail: 0, unknown: 1, 'not-judged': 2, pass: 3 } as const;
   return html`${results.map((r) => {
+    const s = standing(r);
+    if (s.kind === 'skipped') return html`<p class="skipped-pair"><b>${r.strategy}: skipped</b> — it did not run: ${s.reason}</p>`;
     const lines = [...r.lines].sort((a, b) => order[a.outcome] - order[b.outcome]);
     return html`<details class="lines" ${r.verdict === 'fail' ? html`open` : ''}>
       <summary>${r.strategy}: ${r.verdict} — ${lines.length} checks, seed ${r.seed}</summary>

@@ -1,8 +1,9 @@
 // converge report: what went wrong in the run, said plainly at the top — an interrupted or
 // unfinished run, a results.json that failed its own schema check when written, pairs that failed
 // where they must pass (a failure the scenario expects is shown in the matrix, not here) or never
-// ran, checks that crashed, entries of results.json that could not be read. Empty when the run is
-// whole and every pair is as expected.
+// ran, pairs skipped (a fault their provider cannot inject) with why, checks that crashed, entries
+// of results.json that could not be read. Empty when the run is whole and every pair is as
+// expected. (A fault that did not strike or heal cleanly fails its pair through its verdict line.)
 import type { ResultsFile } from '../../harness/results/schema.ts';
 import { standing } from '../../harness/results/standing.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -21,13 +22,19 @@ export function runProblems(file: ResultsFile, layout: RunLayout, invalid: reado
   }
   for (const result of file.results) {
     const pair = `${result.strategy} × ${result.scenario}`;
+    const s = standing(result);
+    // a skipped pair's empty figures are not crashes: it did not run, for this reason
+    if (s.kind === 'skipped') {
+      problems.push(`${pair} was skipped (it did not run): ${s.reason}`);
+      continue;
+    }
     const crashed = [
       result.convergence.state === 'unknown' ? `convergence check crashed: ${result.convergence.error}` : null,
       result.anomalies.state === 'unknown' ? `anomaly check crashed: ${result.anomalies.error}` : null,
       result.perOpCost.state === 'unknown' ? `per-op cost measurement crashed: ${result.perOpCost.error}` : null,
     ].filter((line): line is string => line !== null);
     for (const line of crashed) problems.push(`${pair}: ${line}`);
-    if (result.verdict === 'fail' && standing(result).kind === 'unexpected-fail') {
+    if (s.kind === 'unexpected-fail') {
       const failing = result.lines.filter((line) => line.outcome === 'fail' || line.outcome === 'unknown').map((line) => `${line.outcome} ${line.check}: ${line.reason}`);
       problems.push(`${pair} failed: ${failing.length ? failing.join('; ') : result.reasons.join('; ')}${result.log ? ` (worker log: ${result.log})` : ''}`);
     }

@@ -1,12 +1,14 @@
 // converge report: the verdict matrix, the first thing on the page — strategies × scenarios, each
 // cell pass or fail (a failure the scenario expects of that strategy badged "fail (expected)",
 // with why; a pass where it may fail noted as information) with its one-line reason, whether the
-// stores converged, and what differed.
+// stores converged, and what differed; a pair skipped (a fault its provider cannot inject) neutral,
+// with why it did not run.
 import type { ScenarioResult, VerdictLine } from '../../harness/results/schema.ts';
 import { standing } from '../../harness/results/standing.ts';
 import { formatNumber } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { RunLayout } from '../run-layout.ts';
+import { standingBadge, standingClass } from './standing-badge.ts';
 
 const describeLine = (line: VerdictLine) => `${line.check}: ${line.reason}`;
 
@@ -36,9 +38,15 @@ function cell(layout: RunLayout, strategy: string, scenario: string): SafeHtml {
   const result = layout.pair(strategy, scenario);
   if (!result) return html`<td class="cell not-run" data-strategy="${strategy}" data-scenario="${scenario}"><span class="badge not-run">not run</span></td>`;
   const s = standing(result);
-  const expected = s.kind === 'expected-fail';
-  return html`<td class="cell ${result.verdict}${expected ? ' expected' : ''}" data-strategy="${strategy}" data-scenario="${scenario}">
-    <a href="#${layout.anchor(scenario)}"><span class="badge ${result.verdict}${expected ? ' expected' : ''}">${expected ? 'fail (expected)' : result.verdict}</span></a>
+  const link = html`<a href="#${layout.anchor(scenario)}">${standingBadge(s)}</a>`;
+  if (s.kind === 'skipped') {
+    return html`<td class="cell skipped" data-strategy="${strategy}" data-scenario="${scenario}" title="${s.reason}">
+    ${link}
+    <div class="reason">did not run: ${s.reason}</div>
+  </td>`;
+  }
+  return html`<td class="cell ${standingClass(s)}" data-strategy="${strategy}" data-scenario="${scenario}">
+    ${link}
     ${s.kind === 'expected-fail' ? html`<div class="expectation">expected: ${s.reason}</div>` : s.kind === 'pass-may-fail' ? html`<div class="expectation">${s.note}</div>` : ''}
     <div class="reason">${oneLineReason(result)}</div>
     <div>${convergenceLine(result)}</div>

@@ -3,9 +3,10 @@
 // Debian's chromium — no console error, no request but the page itself, no dialog or injected
 // element, one matrix cell per strategy × scenario, every chart drawn with its data; and the same
 // run marked interrupted, with a crashed check, a pair missing and a fault window, still renders,
-// says so, and shades the fault on the time charts; and with cdc's long configs and stats beside
-// it, every strategy's column fits on a 1,400 px screen while the configs sit, collapsed, in the
-// run context.
+// says so, and shades the fault on the time charts; a fault run with a skipped pair shows the fault
+// matrix, the fault list and the shading, hostile descriptions as text; and with cdc's long configs
+// and stats beside it, every strategy's column fits on a 1,400 px screen while the configs sit,
+// collapsed, in the run context.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +17,7 @@ import { REPO_ROOT } from '../../harness/env/state.ts';
 import { resultsFileSchema, type ResultsFile } from '../../harness/results/schema.ts';
 import { runStrategy } from '../../harness/run/run-strategy.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { cdcConfigFixture, cdcStatsFixture, legacyCdcStatsFixture } from '../../reports/fixtures.ts';
+import { cdcConfigFixture, cdcStatsFixture, faultFixture, legacyCdcStatsFixture, skippedResultFixture } from '../../reports/fixtures.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -209,9 +210,9 @@ describe('the HTML report in chromium', () => {
     const v = await visit(browser, path.join(runDir, 'index.html'));
     const strategies = new Set(run.results.map((r) => r.strategy));
     const scenarios = new Set(run.results.map((r) => r.scenario));
-    expect(await v.page.locator('table.matrix td.cell').count()).toBe(strategies.size * scenarios.size);
-    expect(await v.page.locator('table.matrix td.cell.not-run').count()).toBe(0);
-    expect(await v.page.locator('table.matrix thead th').allTextContents()).toContain(HOSTILE);
+    expect(await v.page.locator('#verdicts table.matrix td.cell').count()).toBe(strategies.size * scenarios.size);
+    expect(await v.page.locator('#verdicts table.matrix td.cell.not-run').count()).toBe(0);
+    expect(await v.page.locator('#verdicts table.matrix thead th').allTextContents()).toContain(HOSTILE);
     expect(await v.page.locator('section.scenario h2').allTextContents()).toContain(`Scenario ${HOSTILE}`);
     expect(await v.page.locator('img').count()).toBe(0);
     expect(await v.page.locator('script').count()).toBe(3);
@@ -232,7 +233,7 @@ describe('the HTML report in chromium', () => {
       finishedAt: null,
       results: [
         { ...first!, strategy: 'crashed', verdict: 'fail', convergence: { state: 'unknown', error: `socket hang up ${HOSTILE}` }, series: undefined },
-        { ...first!, faults: [{ kind: 'pause', target: 'search', startMs: 0, endMs: faultEndMs }] },
+        { ...first!, faults: [faultFixture({ startMs: 0, endMs: faultEndMs })] },
         ...run.results.slice(1),
       ],
     };
@@ -243,8 +244,8 @@ describe('the HTML report in chromium', () => {
     const problems = await v.page.locator('#problems li').allTextContents();
     expect(problems[0]).toMatch(/^This run was interrupted before it finished: the figures are partial \(3 of 4 strategy × scenario pairs ran\)\./);
     expect(problems).toContain(`crashed × counter-race: convergence check crashed: socket hang up ${HOSTILE}`);
-    expect(await v.page.locator('table.matrix td.cell').count()).toBe(4);
-    expect(await v.page.locator('table.matrix td.cell.not-run').count()).toBe(1);
+    expect(await v.page.locator('#verdicts table.matrix td.cell').count()).toBe(4);
+    expect(await v.page.locator('#verdicts table.matrix td.cell.not-run').count()).toBe(1);
     expect(await v.page.locator('img').count()).toBe(0);
     const charts = await drawnPixels(v);
     for (const chart of charts) expect(chart.pixels, `chart ${chart.id} draws its data`).toBeGreaterThan(0);
@@ -252,6 +253,45 @@ describe('the HTML report in chromium', () => {
     const shaded = charts.filter((chart) => chart.bandPixels > BAND_PIXELS).map((chart) => chart.id);
     expect(shaded).toEqual(['c0-throughput', 'c0-latency', 'c0-lag', 'c0-divergence'].filter((id) => charts.some((chart) => chart.id === id)));
     expect(shaded.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('renders a fault run: the fault matrix with a skipped pair beside one that ran, the faults listed above the charts and shaded, hostile descriptions as text', async () => {
+    const faultDir = path.join(workDir, 'faults');
+    mkdirSync(faultDir);
+    const [first] = run.results;
+    const faultEndMs = Math.max(600, ...(first!.series?.divergence.map((d) => d.atMs + 100) ?? []));
+    const convergence = first!.convergence.state === 'checked' ? { ...first!.convergence, afterHealMs: 40 } : first!.convergence;
+    const faulted: ResultsFile = {
+      ...run,
+      results: [
+        { ...first!, faults: [faultFixture({ description: HOSTILE, startMs: 0, endMs: faultEndMs, errors: [HOSTILE] })], convergence },
+        skippedResultFixture(`cannot inject ${HOSTILE}`, { strategy: 'cdc', scenario: first!.scenario, seed: first!.seed }),
+        ...run.results.slice(1),
+      ],
+    };
+    writeFileSync(path.join(faultDir, 'results.json'), JSON.stringify(resultsFileSchema.parse(faulted)));
+    const v = await visit(browser, report(faultDir));
+    expect(v.consoleErrors).toEqual([]);
+    expect(v.requests).toHaveLength(1);
+    expect(v.dialogs).toEqual([]);
+    expect(await v.page.locator('img').count()).toBe(0);
+    // one fault row (the faulted scenario), a cell per strategy; the skipped one neutral with its reason on hover
+    expect(await v.page.locator('#fault-matrix tbody tr').count()).toBe(1);
+    expect(await v.page.locator('#fault-matrix tbody th[scope=row] div').first().textContent()).toBe(HOSTILE);
+    expect(await v.page.locator('#fault-matrix td.cell').count()).toBe(2);
+    const skipped = v.page.locator('#fault-matrix td.cell.skipped');
+    expect(await skipped.getAttribute('title')).toBe(`cannot inject ${HOSTILE}`);
+    expect(await skipped.locator('.badge').textContent()).toBe('skipped');
+    expect(await v.page.locator('#verdicts table.matrix td.cell.skipped').count()).toBe(1);
+    expect(await v.page.locator('#fault-matrix td.cell.pass, #fault-matrix td.cell.fail').locator('ul.fault-problems li').allTextContents()).toEqual([`${HOSTILE}: healing met errors: ${HOSTILE}`]);
+    expect(await v.page.locator('#problems li').allTextContents()).toContain(`cdc × counter-race was skipped (it did not run): cannot inject ${HOSTILE}`);
+    expect(await v.page.locator('.subtitle').textContent()).toMatch(/ 1 skipped \(not run\) /);
+    // the fault is listed above its scenario's charts and shaded on its time charts
+    expect(await v.page.locator('#scenario-0 div.faults li b').allTextContents()).toEqual([HOSTILE]);
+    const shaded = (await drawnPixels(v)).filter((chart) => chart.bandPixels > BAND_PIXELS).map((chart) => chart.id);
+    expect(shaded.filter((id) => id.startsWith('c0-'))).not.toContain('c0-lag-cdf');
+    expect(shaded.filter((id) => id.startsWith('c0-')).length).toBeGreaterThanOrEqual(3);
+    expect(shaded.filter((id) => !id.startsWith('c0-'))).toEqual([]);
   });
 
   it("fits every strategy's column at 1,400 px beside cdc's long stats, and shows its configs collapsed in the run context", async () => {
