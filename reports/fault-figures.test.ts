@@ -68,6 +68,14 @@ describe("a pair's fault rows", () => {
     expect(ff.afterHealFigure(resultFixture({ faults: [faultFixture()], convergence: { state: 'unknown', error: 'socket hang up' } }))).toEqual({ text: 'unknown', state: 'unknown', note: 'the check crashed: socket hang up' });
   });
 
+  it("gives each fault's catch-up after its heal, bad when the index never caught up while writes ran", () => {
+    const caught = ff.catchUpFigure(resultFixture({ faults: [faultFixture({ catchUpMs: 1400 }), faultFixture({ catchUpMs: null })] }));
+    expect(caught).toMatchObject({ text: '1.4 s, never', state: 'bad' });
+    expect(caught.note).toContain('no write acknowledged after the heal was seen with the normal lag');
+    expect(ff.catchUpFigure(resultFixture({ faults: [faultFixture({ catchUpMs: 250 })] }))).toMatchObject({ text: '250 ms', state: 'value' });
+    expect(ff.catchUpFigure(resultFixture({ faults: [notInjected] }))).toMatchObject({ text: 'n/a', state: 'none' });
+  });
+
   it('sums the unknown outcomes in the fault windows, and says when no window recorded its writes', () => {
     const unknown = ff.unknownInFaultsFigure(clean);
     expect(unknown).toMatchObject({ text: '7', state: 'value' });

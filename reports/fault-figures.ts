@@ -60,7 +60,20 @@ export function afterHealFigure(r: ScenarioResult): Figure {
   if (c.state === 'unknown') return { text: 'unknown', state: 'unknown', note: `the check crashed: ${c.error}` };
   if (c.afterHealMs === undefined) return { text: 'n/a', state: 'none', note: 'no fault struck: there is no heal to count from' };
   if (c.afterHealMs === null) return { text: 'never', state: 'bad', note: 'the stores did not converge after the last fault healed' };
-  return { text: formatMs(c.afterHealMs), state: 'good', note: 'from the end of the last heal until the stores were equal' };
+  return { text: formatMs(c.afterHealMs), state: 'good', note: 'from the later of the last heal and the last acknowledged write until the stores were equal' };
+}
+
+/** Per fault, how long after its heal the index was current again (read off the lag samples); `never` when it was not while writes ran. */
+export function catchUpFigure(r: ScenarioResult): Figure {
+  if (r.faults.length === 0) return NO_FAULTS;
+  const measured = r.faults.filter((fault) => fault.catchUpMs !== undefined);
+  if (measured.length === 0) return { text: 'n/a', state: 'none', note: 'no fault struck, or none recorded a catch-up' };
+  const never = measured.some((fault) => fault.catchUpMs === null);
+  return {
+    text: measured.map((fault) => (fault.catchUpMs === null ? 'never' : formatMs(fault.catchUpMs!))).join(', '),
+    state: never ? 'bad' : 'value',
+    note: `${measured.map((fault) => `${fault.description}: ${fault.catchUpMs === null ? 'no write acknowledged after the heal was seen with the normal lag' : `current again ${formatMs(fault.catchUpMs!)} after the heal`}`).join('; ')} (normal lag: the p99 before the first fault, at least 1 s)`,
+  };
 }
 
 /**

@@ -72,7 +72,7 @@ describe('the fault matrix', () => {
     expect(naive).toMatch(/<dt>unknown outcomes<\/dt><dd title="[^"]*">5 \(3 in fault windows\)<\/dd>/);
     const cdc = cellOf(matrix, 'cdc', 'faults-search-pause');
     expect(cdc).toContain('<span class="badge pass">pass</span>');
-    expect(cdc).toContain('<dd class="good" title="from the end of the last heal until the stores were equal">2.3 s</dd>');
+    expect(cdc).toContain('<dd class="good" title="from the later of the last heal and the last acknowledged write until the stores were equal">2.3 s</dd>');
     expect(cdc).toContain('>95 ms</span>');
     expect(cdc).not.toContain('fault-problems');
   });

@@ -4,7 +4,7 @@
 // its verdict and, in every other row, "—" with why.
 import type { ScenarioResult } from '../../harness/results/schema.ts';
 import { standing } from '../../harness/results/standing.ts';
-import { afterHealFigure, faultsInjectedFigure, healFigure, unknownInFaultsFigure } from '../fault-figures.ts';
+import { afterHealFigure, catchUpFigure, faultsInjectedFigure, healFigure, unknownInFaultsFigure } from '../fault-figures.ts';
 import * as f from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { figureCell } from './figure-cell.ts';
@@ -72,6 +72,7 @@ function faultRows(results: readonly ScenarioResult[]): Row[] {
   return [
     ['faults injected', faultsInjectedFigure],
     ['heal', healFigure],
+    ['index current again after heal', catchUpFigure],
     ['converged after heal', afterHealFigure],
     ['unknown outcomes in fault windows', unknownInFaultsFigure],
   ];

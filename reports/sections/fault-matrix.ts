@@ -6,7 +6,7 @@
 // section, as the verdict matrix does. Shown only when some pair had faults or was skipped.
 import type { ScenarioResult } from '../../harness/results/schema.ts';
 import { standing } from '../../harness/results/standing.ts';
-import { afterHealFigure, faultProblem, healText, unknownInFaultsFigure } from '../fault-figures.ts';
+import { afterHealFigure, catchUpFigure, faultProblem, healText, unknownInFaultsFigure } from '../fault-figures.ts';
 import { formatMs, formatNumber } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { RunLayout } from '../run-layout.ts';
@@ -27,6 +27,7 @@ export function faultRowLabel(results: readonly ScenarioResult[]): string[] {
 
 function figures(result: ScenarioResult): SafeHtml {
   const afterHeal = afterHealFigure(result);
+  const catchUp = catchUpFigure(result);
   const heals = result.faults.filter((fault) => fault.heal !== undefined);
   const inWindows = unknownInFaultsFigure(result);
   const problems = result.faults.flatMap((fault) => {
@@ -35,6 +36,7 @@ function figures(result: ScenarioResult): SafeHtml {
   });
   return html`<dl class="fault-figures">
     <dt>converged after heal</dt><dd class="${afterHeal.state}"${afterHeal.note ? html` title="${afterHeal.note}"` : ''}>${afterHeal.text}</dd>
+    <dt>index current after heal</dt><dd class="${catchUp.state}"${catchUp.note ? html` title="${catchUp.note}"` : ''}>${catchUp.text}</dd>
     <dt>heal</dt><dd>${heals.length === 0 ? html`<span class="none">none</span>` : heals.map((fault, i) => html`${i > 0 ? ', ' : ''}<span title="${fault.description}: ${healText(fault)}">${formatMs(fault.heal!.ms)}</span>`)}</dd>
     <dt>unknown outcomes</dt><dd${inWindows.note ? html` title="${inWindows.note}"` : ''}>${formatNumber(result.ops.unknown, 0)}${inWindows.state === 'value' ? ` (${inWindows.text} in fault windows)` : ''}</dd>
   </dl>${problems.length > 0 ? html`<ul class="fault-problems">${problems.map((problem) => html`<li>${problem}</li>`)}</ul>` : ''}`;
