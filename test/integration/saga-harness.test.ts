@@ -1,6 +1,6 @@
 // The saga strategy through the whole harness (runStrategy) on the real services, at small sizes:
 // counter-race ends at 2 × increments + 1 in both stores, mixed-crud converges, and index-rejects
-// converges with compensations the real engine caused.
+// converges with compensations the real engine caused, and no dirty read.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,5 +52,9 @@ describe('saga through the harness', () => {
     // With ack end every compensated write is a definite fail in the history.
     expect(result.ops.failed).toBe(Number(result.stats.sagasCompensated));
     expect(result.stats).toMatchObject({ sagasFailed: 0, sagaLogRowsUnfinished: 0 });
+    // A compensated row is its before-image exactly (version included): readers see no state that
+    // no acknowledged write produced.
+    expect(result.anomalies).toMatchObject({ state: 'checked', dirtyReads: 0 });
+    expect(result.anomalies.state === 'checked' && result.anomalies.judged.dirtyReads).toBeGreaterThan(0);
   });
 });
