@@ -1,6 +1,7 @@
 // The saga strategy through the whole harness (runStrategy) on the real services, at small sizes:
-// counter-race ends at 2 × increments + 1 in both stores, mixed-crud converges, and index-rejects
-// converges with compensations the real engine caused, and no dirty read.
+// counter-race ends at 2 × increments + 1 in both stores, mixed-crud and cdc-snapshot-under-load's
+// workload converge, and index-rejects converges with compensations the real engine caused, and
+// no dirty read.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,14 @@ describe('saga through the harness', () => {
 
   it('passes mixed-crud', async () => {
     const result = await run('mixed-crud', { ops: '600', keys: '100' });
+    expect(result.convergence).toMatchObject({ state: 'checked', converged: true });
+    expect(result.verdict, result.reasons.join('\n')).toBe('pass');
+    expect(result.stats).toMatchObject({ sagasCompensated: 0, sagasFailed: 0, sagaLogRowsUnfinished: 0 });
+  });
+
+  it("passes cdc-snapshot-under-load's workload (its cdc options are not the saga's: nothing deferred)", async () => {
+    const result = await run('cdc-snapshot-under-load', { rows: '300', ops: '600', rate: '300' });
+    expect(result.ops).toMatchObject({ attempted: 600, ok: 600, unknown: 0 });
     expect(result.convergence).toMatchObject({ state: 'checked', converged: true });
     expect(result.verdict, result.reasons.join('\n')).toBe('pass');
     expect(result.stats).toMatchObject({ sagasCompensated: 0, sagasFailed: 0, sagaLogRowsUnfinished: 0 });
