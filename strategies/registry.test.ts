@@ -1,5 +1,5 @@
-// The strategy registry: one entry per name with factory, description and control-group flag;
-// naive is the control group; names and factories are looked up as before.
+// The strategy registry: one entry per name with factory, description, control-group flag and
+// options schema; naive is the control group; names and factories are looked up as before.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../harness/errors.ts';
 import { strategyEntry, strategyFactory, strategyNames, strategyRegistry } from './index.ts';
@@ -11,6 +11,13 @@ describe('strategy registry', () => {
     for (const name of strategyNames()) {
       expect(strategyEntry(name).description.length).toBeGreaterThan(10);
       expect(strategyFactory(name)().name).toBe(name);
+    }
+  });
+
+  it('gives every strategy an options schema that accepts no options and refuses unknown ones', () => {
+    for (const name of strategyNames()) {
+      expect(strategyEntry(name).optionsSchema.safeParse({}).success).toBe(true);
+      expect(strategyEntry(name).optionsSchema.safeParse({ noSuchOption: 1 }).success).toBe(false);
     }
   });
 

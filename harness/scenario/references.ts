@@ -1,7 +1,8 @@
 // converge: the checks a schema cannot express — every name a scenario uses must exist (columns,
-// phases, strategies in the registry), values must fit their columns, and the index document's
-// field names must not collide.
-import { strategyNames } from '../../strategies/index.ts';
+// phases, strategies in the registry, the phases faults wait for, and what each strategy's options
+// name, through its registry hook), values must fit their columns, and the index document's field
+// names must not collide.
+import { strategyNames, strategyRegistry } from '../../strategies/index.ts';
 import { faultReferenceProblems } from '../nemesis/fault-spec.ts';
 import { HARNESS_COLUMNS } from './identifiers.ts';
 import { columnIndexType, indexTypeHolds, indexTypeProblem } from './index-types.ts';
@@ -141,6 +142,15 @@ function checkPoison(entity: Entity, phase: Phase, at: (...rest: (string | numbe
   }
 }
 
+/** What each strategy's own hook finds in its options (a phase or column they name, …). */
+function checkStrategyOptions(scenario: Scenario, out: PathProblem[]): void {
+  for (const [name, options] of Object.entries(scenario.strategies ?? {})) {
+    const check = Object.hasOwn(strategyRegistry, name) ? strategyRegistry[name]?.optionProblems : undefined;
+    if (options === undefined || check === undefined) continue;
+    for (const problem of check(options, scenario)) out.push({ path: ['strategies', name, ...problem.path], message: problem.message });
+  }
+}
+
 /** Every cross-reference problem in a structurally valid scenario. */
 export function checkReferences(scenario: Scenario): PathProblem[] {
   const out: PathProblem[] = [];
@@ -155,13 +165,7 @@ export function checkReferences(scenario: Scenario): PathProblem[] {
     names.add(phase.name);
     group.add(phase.name);
   });
-  const cdc = scenario.strategies?.cdc;
-  if (cdc?.startCaptureAt !== undefined && !names.has(cdc.startCaptureAt.phase)) {
-    out.push({ path: ['strategies', 'cdc', 'startCaptureAt', 'phase'], message: `unknown phase "${cdc.startCaptureAt.phase}"` });
-  }
-  if (cdc?.versionColumn !== undefined && cdc.versionColumn !== 'version' && !(cdc.versionColumn in scenario.entity.columns)) {
-    out.push({ path: ['strategies', 'cdc', 'versionColumn'], message: `unknown column "${cdc.versionColumn}"` });
-  }
+  checkStrategyOptions(scenario, out);
   out.push(...faultReferenceProblems(scenario.faults, [...names]));
   const known = strategyNames();
   for (const name of Object.keys(scenario.expect.mayFail)) {

@@ -1,6 +1,8 @@
 // converge: the scenario file's shape as a zod schema (structure only; cross-references such as
 // "this column exists" are checked in references.ts). Types for the rest of the harness come from here.
+// The `strategies:` block is composed from the strategy registry.
 import { z } from 'zod';
+import { strategyRegistry } from '../../strategies/index.ts';
 import { fieldNameProblem, identifierProblem } from './identifiers.ts';
 import { INDEX_FIELD_TYPES } from './index-types.ts';
 import { faultSpecSchema } from '../nemesis/fault-spec.ts';
@@ -196,18 +198,18 @@ const expectSchema = z.strictObject({
 });
 export type Expect = z.output<typeof expectSchema>;
 
-/** The cdc strategy's options (see strategies/cdc/). */
-const cdcOptionsSchema = z.strictObject({
-  /** Debezium source connector document (`{name, config}`), a path from the repository root. Default: the seed's, strategies/cdc/connectors/seed-source.json. */
-  source: z.string().min(1).optional(),
-  /** Elasticsearch sink connector document whose semantics the sink applies. Default: the seed's, strategies/cdc/connectors/seed-sink.json. */
-  sink: z.string().min(1).optional(),
-  /** Create the source connector only once phase `phase` is `fraction` (0..1) done, while writers run; default: at setup. */
-  startCaptureAt: z.strictObject({ phase: z.string(), fraction: z.number().min(0).max(1) }).optional(),
-  /** Version index writes by this column (e.g. `version`) instead of the change's binlog position. */
-  versionColumn: z.string().optional(),
-});
-export type CdcOptions = z.output<typeof cdcOptionsSchema>;
+/** The `strategies:` block: strategy name → its options, each handed to that strategy only. */
+export type StrategyOptionsBlock = Partial<Record<string, Record<string, unknown>>>;
+
+/**
+ * One optional key per registered strategy, validated by the schema its registry entry declares
+ * (strategies/index.ts): adding a strategy never edits this file. Lazy, so that the registry is
+ * read at the first parse rather than while modules load (strategy code imports harness modules).
+ */
+const strategiesSchema = z.lazy(
+  (): z.ZodType<StrategyOptionsBlock> =>
+    z.strictObject(Object.fromEntries(Object.entries(strategyRegistry).map(([name, entry]) => [name, entry.optionsSchema.optional()]))),
+);
 
 /** The whole file. `params` here are the resolved values (defaults with overrides applied). */
 export const scenarioSchema = z.strictObject({
@@ -221,7 +223,7 @@ export const scenarioSchema = z.strictObject({
   /** What the nemesis does to the services during the workload (see harness/nemesis/): kind, when, for how long, against what. */
   faults: z.array(faultSpecSchema).default([]),
   /** Per-strategy options, handed to that strategy only. */
-  strategies: z.strictObject({ cdc: cdcOptionsSchema.optional() }).optional(),
+  strategies: strategiesSchema.optional(),
   expect: expectSchema.default({
     converged: true,
     convergenceTimeoutMs: 60_000,

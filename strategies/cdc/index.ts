@@ -13,7 +13,6 @@ import { ConvergeError } from '../../harness/errors.ts';
 import { retry } from '../../harness/retry.ts';
 import { applyMysqlWrite } from '../../harness/entity/mysql-writes.ts';
 import { recreateIndex, recreateTable } from '../../harness/entity/stores-setup.ts';
-import type { CdcOptions } from '../../harness/scenario/schema.ts';
 import { ConnectClient } from '../../harness/stores/connect-client.ts';
 import { createKafka, groupLag } from '../../harness/stores/kafka.ts';
 import { createMysqlPool } from '../../harness/stores/mysql.ts';
@@ -28,6 +27,7 @@ import { captureCounters, captureUserExists, dropCaptureUser, ensureCaptureUser,
 import { ChangeSink } from './change-sink.ts';
 import { loadConnectorDocument, redact, SEED_SINK_FILE, SEED_SOURCE_FILE, type ConnectorDocument } from './connector-document.ts';
 import { parseSinkConfig, type SinkSettings } from './sink-config.ts';
+import type { CdcOptions } from './options.ts';
 import { connectLogFile, parseSnapshotLog, readTail } from './snapshot-log.ts';
 import { emitsTombstones, mapSourceConfig, type MappedSource } from './source-config.ts';
 

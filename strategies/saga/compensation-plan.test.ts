@@ -1,5 +1,6 @@
 // Compensation per kind of write, decided on the row as it is now: applied only when nothing
-// superseded the saga's write, as a conditional statement that moves the version forward.
+// superseded the saga's write, as a conditional statement that restores the before-image's own
+// version (exact: the client was told fail) or moves the version forward (the client was told ok).
 import { describe, expect, it } from 'vitest';
 import type { Entity } from '../../harness/scenario/schema.ts';
 import { planCompensation, type CompensationFacts } from './compensation-plan.ts';
@@ -18,13 +19,14 @@ const step = (kind: CompensationFacts['kind']): StepOneResult =>
     : kind === 'delete'
       ? { seq: 10, outcome: { value: before, version: 3 }, before, after: null }
       : { seq: 10, outcome: { value: after, version: 4 }, before, after };
-const facts = (kind: CompensationFacts['kind'], current: CompensationFacts['current'], laterSeq: number | null = null): CompensationFacts => ({
+const facts = (kind: CompensationFacts['kind'], current: CompensationFacts['current'], laterSeq: number | null = null, exact = false): CompensationFacts => ({
   entity,
   table: 't',
   kind,
   step: step(kind),
   current,
   laterSeq,
+  exact,
 });
 
 describe('compensation plan', () => {
@@ -35,6 +37,17 @@ describe('compensation plan', () => {
       statement: { sql: 'UPDATE `t` SET `name` = ?, `amount` = ?, `version` = `version` + 1 WHERE `id` = ? AND `version` = ?', params: ['old', 1, 9, 4] },
     });
     expect(planCompensation(facts('increment', after))).toMatchObject({ action: 'apply', statement: { params: ['old', 1, 9, 4] } });
+  });
+
+  it('restores the before-image exactly, version included, when exact (the write never happened)', () => {
+    expect(planCompensation(facts('update', after, null, true))).toEqual({
+      action: 'apply',
+      rowAfter: true,
+      statement: { sql: 'UPDATE `t` SET `name` = ?, `amount` = ?, `version` = ? WHERE `id` = ? AND `version` = ?', params: ['old', 1, 3, 9, 4] },
+    });
+    expect(planCompensation(facts('delete', null, null, true))).toMatchObject({ action: 'apply', statement: { params: [9, 3, 'old', 1] } });
+    expect(planCompensation(facts('insert', { ...after, version: 1 }, null, true))).toMatchObject({ action: 'apply', statement: { params: [9, 1] } });
+    expect(planCompensation(facts('update', { ...after, version: 5 }, null, true))).toMatchObject({ action: 'moot' });
   });
 
   it('deletes an inserted row only at the version the insert gave it', () => {

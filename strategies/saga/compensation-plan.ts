@@ -3,10 +3,13 @@
 // still carries the version step 1 committed (for a delete: the row is still absent) and no later
 // saga of the key committed its step 1. Then:
 //   insert           → delete the row (WHERE version = the saga's);
-//   update/increment → restore the before-image's columns, version + 1 (WHERE version = the saga's);
-//   delete           → re-insert the before-image, version + 1.
-// A compensation is a new write, so the version moves forward, never back. Otherwise the
-// compensation is moot: the later write stands and its own saga carries it to the index.
+//   update/increment → restore the before-image's columns (WHERE version = the saga's);
+//   delete           → re-insert the before-image.
+// The restored row's version: with `exact` (the strategy answers at the saga's end, so the client
+// was told `fail` and nothing else built on the write), the before-image's own version — the row is
+// exactly as if the write never happened. Otherwise (the client was told `ok` at step 1) the
+// compensation is a new write: version + 1 over the saga's, never back. A moot compensation
+// leaves the later write standing; its own saga carries it to the index.
 import { quote, type Statement } from '../../harness/entity/table-sql.ts';
 import type { Entity } from '../../harness/scenario/schema.ts';
 import type { OpKind } from '../../harness/scenario/schema.ts';
@@ -26,38 +29,42 @@ export interface CompensationFacts {
   current: RowValue | null;
   /** The seq of a later saga of the key, if one committed. */
   laterSeq: number | null;
+  /** Restore the before-image's own version (the write never happened) rather than move it forward. */
+  exact: boolean;
 }
 
-export function restoreStatement(table: string, columns: string[], before: RowValue, sagaVersion: number): Statement {
-  return {
-    sql: `UPDATE ${quote(table)} SET ${columns.map((name) => `${quote(name)} = ?, `).join('')}\`version\` = \`version\` + 1 WHERE \`id\` = ? AND \`version\` = ?`,
-    params: [...columns.map((name) => before[name] ?? null), before.id, sagaVersion],
-  };
+export function restoreStatement(table: string, columns: string[], before: RowValue, sagaVersion: number, exact: boolean): Statement {
+  const assignments = columns.map((name) => `${quote(name)} = ?, `).join('');
+  const values = columns.map((name) => before[name] ?? null);
+  if (exact) {
+    return { sql: `UPDATE ${quote(table)} SET ${assignments}\`version\` = ? WHERE \`id\` = ? AND \`version\` = ?`, params: [...values, before.version, before.id, sagaVersion] };
+  }
+  return { sql: `UPDATE ${quote(table)} SET ${assignments}\`version\` = \`version\` + 1 WHERE \`id\` = ? AND \`version\` = ?`, params: [...values, before.id, sagaVersion] };
 }
 
 export function undoInsertStatement(table: string, id: number, sagaVersion: number): Statement {
   return { sql: `DELETE FROM ${quote(table)} WHERE \`id\` = ? AND \`version\` = ?`, params: [id, sagaVersion] };
 }
 
-export function reinsertStatement(table: string, columns: string[], before: RowValue): Statement {
+export function reinsertStatement(table: string, columns: string[], before: RowValue, exact: boolean): Statement {
   return {
     sql: `INSERT INTO ${quote(table)} (\`id\`, \`version\`${columns.map((name) => `, ${quote(name)}`).join('')}) VALUES (?, ?${', ?'.repeat(columns.length)})`,
-    params: [before.id, before.version + 1, ...columns.map((name) => before[name] ?? null)],
+    params: [before.id, exact ? before.version : before.version + 1, ...columns.map((name) => before[name] ?? null)],
   };
 }
 
 export function planCompensation(facts: CompensationFacts): CompensationPlan {
-  const { entity, table, kind, step, current, laterSeq } = facts;
+  const { entity, table, kind, step, current, laterSeq, exact } = facts;
   const columns = Object.keys(entity.columns);
   if (laterSeq !== null) return { action: 'moot', reason: `a later saga of key ${step.outcome.value?.id ?? '?'} committed (seq ${laterSeq} > ${step.seq})` };
   if (kind === 'delete') {
     const before = step.before!;
     if (current !== null) return { action: 'moot', reason: `row ${before.id} exists again (version ${current.version})` };
-    return { action: 'apply', statement: reinsertStatement(table, columns, before), rowAfter: true };
+    return { action: 'apply', statement: reinsertStatement(table, columns, before, exact), rowAfter: true };
   }
   const after = step.after!;
   if (current === null) return { action: 'moot', reason: `row ${after.id} was deleted since` };
   if (current.version !== after.version) return { action: 'moot', reason: `row ${after.id} is at version ${current.version}, the saga wrote ${after.version}` };
   if (kind === 'insert') return { action: 'apply', statement: undoInsertStatement(table, after.id, after.version), rowAfter: false };
-  return { action: 'apply', statement: restoreStatement(table, columns, step.before!, after.version), rowAfter: true };
+  return { action: 'apply', statement: restoreStatement(table, columns, step.before!, after.version, exact), rowAfter: true };
 }

@@ -1,7 +1,9 @@
 // The saga strategy's options (`strategies.saga` in a scenario), as a zod schema with their
-// defaults, and their parsing: a bad option is a ConfigError naming it.
+// defaults, the check the schema cannot make (the backoff's bounds in order), and their parsing:
+// a bad option is a ConfigError naming it.
 import { z } from 'zod';
 import { ConfigError } from '../../harness/errors.ts';
+import type { PathProblem } from '../../harness/scenario/params.ts';
 
 export const sagaOptionsSchema = z.strictObject({
   /**
@@ -35,12 +37,19 @@ export const sagaOptionsSchema = z.strictObject({
 });
 export type SagaOptions = z.output<typeof sagaOptionsSchema>;
 
+/** What the schema cannot check in options it accepted; paths are within `strategies.saga`. */
+export function sagaOptionProblems(raw: unknown): PathProblem[] {
+  const { retryInitialMs, retryMaxMs } = sagaOptionsSchema.parse(raw);
+  if (retryMaxMs < retryInitialMs) return [{ path: ['retryMaxMs'], message: `${retryMaxMs} is below retryInitialMs (${retryInitialMs})` }];
+  return [];
+}
+
 /** The options from `context.options`, defaults applied; a ConfigError naming every bad option. */
 export function parseSagaOptions(raw: unknown): SagaOptions {
   const parsed = sagaOptionsSchema.safeParse(raw ?? {});
   if (parsed.success) {
-    const { retryInitialMs, retryMaxMs } = parsed.data;
-    if (retryMaxMs < retryInitialMs) return fail([`strategies.saga.retryMaxMs: ${retryMaxMs} is below retryInitialMs (${retryInitialMs})`]);
+    const problems = sagaOptionProblems(parsed.data);
+    if (problems.length > 0) return fail(problems.map((p) => `strategies.saga.${p.path.join('.')}: ${p.message}`));
     return parsed.data;
   }
   const problems = parsed.error.issues.map((issue) => {

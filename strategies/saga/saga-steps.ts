@@ -12,7 +12,7 @@
 // - compensateRow: one transaction that locks the business row, then the saga's log row; if the
 //   log already records a compensation it is returned (re-run); otherwise the plan
 //   (compensation-plan.ts) is applied or found moot, and recorded in the log row in the same
-//   transaction.
+//   transaction. Under `ack: end` it restores the before-image's own version (see the plan).
 // - awaitLock: waits for the key's pending marker to go (lock-waiters.ts), up to the deadline.
 // - backoff: sleeps the retry helper's backoff delay for the attempt.
 import type mysql from 'mysql2/promise';
@@ -47,7 +47,7 @@ export interface StepDeps {
   table: string;
   index: string;
   log: SagaLog;
-  options: Pick<SagaOptions, 'isolation' | 'indexRefresh'>;
+  options: Pick<SagaOptions, 'ack' | 'isolation' | 'indexRefresh'>;
   waiters: LockWaiters;
   stats: SagaStats;
 }
@@ -105,7 +105,7 @@ export async function compensateRow(deps: StepDeps, { sagaId, op, step }: Compen
       return logged.compensation;
     }
     const laterSeq = await deps.log.laterSaga(connection, op.id, step.seq!);
-    const plan = planCompensation({ entity: deps.entity, table: deps.table, kind: op.kind as Exclude<typeof op.kind, 'read'>, step, current, laterSeq });
+    const plan = planCompensation({ entity: deps.entity, table: deps.table, kind: op.kind as Exclude<typeof op.kind, 'read'>, step, current, laterSeq, exact: deps.options.ack === 'end' });
     let result: CompensationResult;
     if (plan.action === 'moot') {
       result = { outcome: 'moot', reason: plan.reason };

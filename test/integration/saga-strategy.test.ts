@@ -117,8 +117,9 @@ describe('saga on the real services', () => {
     await expect(update).rejects.toMatchObject({ definite: true, originalName: 'SagaCompensatedError' });
     await expect(update).rejects.toThrow(/mapper_parsing_exception/);
     const restored = (await rowOf(context.table, 1))!;
-    // The before-image's values, at a new version: the compensation is a write of its own.
-    expect(restored).toEqual({ ...before, version: before.version + 2 });
+    // Under ack: end (the default) the client was told fail: the row is exactly its before-image,
+    // version included, as if the write never happened.
+    expect(restored).toEqual(before);
     expect((await search.get(context.index, '1'))?.source).toEqual(projectRow(entity, restored as never));
 
     // A poisoned insert is undone entirely; a poisoned increment cannot exist, a valid write passes.
@@ -211,7 +212,8 @@ describe('saga on the real services', () => {
       table: context.table,
       index: context.index,
       log: new SagaLog(pool, log),
-      options: { isolation: 'semantic-lock', indexRefresh: 'none' },
+      // ack: step1 — the client was told ok, so the compensation is a write of its own (version + 1).
+      options: { ack: 'step1', isolation: 'semantic-lock', indexRefresh: 'none' },
       waiters: new LockWaiters(),
       stats: new SagaStats(),
     };
