@@ -158,7 +158,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     table: names.table,
     index: names.index,
     concurrency,
-    options: scenario.strategies?.[strategy as keyof NonNullable<Scenario['strategies']>] ?? {},
+    options: scenario.strategies?.[strategy] ?? {},
     logFile: path.join(input.runDir, workerLogName(strategy, scenario.name)),
   };
   const historyFile = historyFileName(strategy, scenario.name);
