@@ -92,16 +92,19 @@ export class Nemesis {
   private started = false;
   private finished = false;
   private readonly aborted: Promise<void>;
+  /** Resolves `aborted`; removed from the signal once the nemesis is done (a bench's one signal serves every pair). */
+  private readonly onAbort: () => void;
 
   constructor(private readonly options: NemesisOptions) {
     this.clock = options.clock ?? monotonicClock;
     this.kinds = options.kinds ?? faultKinds;
     this.log = options.log ?? (() => {});
     options.faults.forEach((_, index) => this.pending.add(index));
-    this.aborted = new Promise((resolve) => {
-      if (options.signal?.aborted) resolve();
-      options.signal?.addEventListener('abort', () => resolve(), { once: true });
-    });
+    let resolveAborted: () => void = () => {};
+    this.aborted = new Promise((resolve) => (resolveAborted = resolve));
+    this.onAbort = resolveAborted;
+    if (options.signal?.aborted) resolveAborted();
+    else options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   private elapsed(): number {
@@ -188,6 +191,7 @@ export class Nemesis {
     }
     this.pending.clear();
     await Promise.all(this.running.values());
+    this.options.signal?.removeEventListener('abort', this.onAbort);
     return [...this.records.values()].sort((a, b) => a.index - b.index);
   }
 }
