@@ -29,6 +29,7 @@ import type { ConvergenceReport } from '../checker/convergence.ts';
 import { PercentileRecorder } from '../checker/percentiles.ts';
 import { judge, settle, type Outcome } from '../checker/verdict.ts';
 import type { Endpoints } from '../env/endpoints.ts';
+import { XaBranches } from '../entity/xa-branch.ts';
 import { monotonicMs } from '../history/entry.ts';
 import { readHistory } from '../history/reader.ts';
 import { HistoryWriter } from '../history/writer.ts';
@@ -116,6 +117,7 @@ export function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResul
     staleness: a.staleness,
     unverifiableReads: a.unverifiableReads,
     unjudgedKeys: a.unjudgedKeys,
+    ...(a.phantoms === null ? {} : { phantoms: JSON.parse(JSON.stringify(a.phantoms)) as NonNullable<Extract<AnomaliesResult, { state: 'checked' }>['phantoms']> }),
   };
 }
 
@@ -185,7 +187,8 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
     const counts: OpCounts = { attempted: 0, ok: 0, failed: 0, unknown: 0 };
     const lastAck = { time: runStart };
-    const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck };
+    const xa = new XaBranches(input.endpoints.mysql, names.table);
+    const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck, xa };
     const checkpoints: { after: string; result: Outcome<ConvergenceReport> }[] = [];
     const extrasCheckpoints: Series['checkpoints'] = [];
     const phases: Series['phases'] = [];
