@@ -106,17 +106,14 @@ export async function runRolledBackBranch(session: Session, table: string, op: O
   }
 }
 
-/** One prepared branch as `XA RECOVER` lists it. */
-export interface PreparedBranch extends Xid {}
-
 function asBytes(value: unknown): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
 }
 
 /** The prepared branches converge created for `table` (formatID CONVERGE_XA_FORMAT, bqual = table). */
-export async function preparedBranchesOf(session: Session, table: string): Promise<PreparedBranch[]> {
+export async function preparedBranchesOf(session: Session, table: string): Promise<Xid[]> {
   const [rows] = await session.query<mysql.RowDataPacket[]>('XA RECOVER');
-  const out: PreparedBranch[] = [];
+  const out: Xid[] = [];
   for (const row of rows) {
     if (Number(row.formatID) !== CONVERGE_XA_FORMAT) continue;
     const data = asBytes(row.data);
@@ -128,7 +125,7 @@ export async function preparedBranchesOf(session: Session, table: string): Promi
 }
 
 /** Rolls back every prepared branch converge left for `table` (those `only` names, when given); returns how many. */
-export async function rollBackBranchesOf(session: Session, table: string, only?: (branch: PreparedBranch) => boolean): Promise<number> {
+export async function rollBackBranchesOf(session: Session, table: string, only?: (branch: Xid) => boolean): Promise<number> {
   let rolledBack = 0;
   for (const branch of await preparedBranchesOf(session, table)) {
     if (only && !only(branch)) continue;
