@@ -161,21 +161,30 @@ export class XaBranches implements XaBranchRunner {
       throw new XaBranchError('start', null, `no connection: ${message(error)}`, error);
     }
     try {
-      return await runRolledBackBranch(connection, this.#table, op, xid);
+      const result = await runRolledBackBranch(connection, this.#table, op, xid);
+      await connection.end().catch(() => connection.destroy());
+      return result;
     } catch (error) {
+      connection.destroy();
       if (error instanceof XaBranchError && (error.step === 'hold' || error.step === 'rollback')) await this.#rollBackDetached(xid);
       throw error;
-    } finally {
-      await connection.end().catch(() => connection.destroy());
     }
   }
 
-  // A prepared branch whose connection failed stays prepared: roll it back from a fresh connection.
+  // A prepared branch whose rollback failed stays prepared once its connection is gone (detached):
+  // roll it back from a fresh connection, retrying while the server has not yet detached it.
   async #rollBackDetached(xid: Xid): Promise<void> {
     const connection = await createMysqlConnection(this.#endpoint).catch(() => null);
     if (connection === null) return; // the pair's cleanup rolls it back before dropping the table
     try {
-      await rollBackBranchesOf(connection, this.#table, (branch) => branch.gtrid === xid.gtrid).catch(() => 0);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const done = await rollBackBranchesOf(connection, this.#table, (branch) => branch.gtrid === xid.gtrid).then(
+          () => true,
+          () => false,
+        );
+        if (done) return;
+        await sleep(100);
+      }
     } finally {
       await connection.end().catch(() => connection.destroy());
     }

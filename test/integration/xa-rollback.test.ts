@@ -10,7 +10,7 @@ import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTableSql, dropTableSql, insertStatement } from '../../harness/entity/table-sql.ts';
-import { CONVERGE_XA_FORMAT, XaBranches, preparedBranchesOf, runRolledBackBranch, xidSql, type Xid } from '../../harness/entity/xa-branch.ts';
+import { CONVERGE_XA_FORMAT, XaBranchError, XaBranches, preparedBranchesOf, rollBackBranchesOf, runRolledBackBranch, xidSql, type Xid } from '../../harness/entity/xa-branch.ts';
 import { REPO_ROOT } from '../../harness/env/state.ts';
 import { readHistory } from '../../harness/history/reader.ts';
 import type { HistoryEntry } from '../../harness/history/entry.ts';
@@ -133,6 +133,27 @@ describe('an XA branch the harness rolls back', () => {
     const missing = await branches.run(op('update', 901, { title: 'nobody', n: 6 }));
     expect(missing.row).toBeNull();
     expect(await preparedBranchesOf(pool, t)).toEqual([]);
+  });
+
+  it('whose connection dies while it is prepared fails at its rollback with the row it held, and stays prepared until rolled back elsewhere', async () => {
+    const t = await table('killed');
+    const xid: Xid = { gtrid: `it-${tag}-killed`, bqual: t, formatId: CONVERGE_XA_FORMAT };
+    const connection = await createMysqlConnection(endpoints.mysql);
+    const [[self]] = (await connection.query('SELECT CONNECTION_ID() AS id')) as unknown as [{ id: number }[]];
+    const running = runRolledBackBranch(connection, t, op('update', 1, { title: 'orphan', n: 5 }, 800), xid);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await pool.query(`KILL ${Number(self!.id)}`);
+    const failure = await running.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    connection.destroy();
+    expect(failure).toBeInstanceOf(XaBranchError);
+    expect(failure).toMatchObject({ step: 'rollback', definite: true, row: { id: 1, title: 'orphan', n: 5, version: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await preparedBranchesOf(pool, t)).toEqual([xid]);
+    expect(await rollBackBranchesOf(pool, t)).toBe(1);
+    expect(await rowOf(t, 1)).toMatchObject({ title: 'committed', n: 1, version: 1 });
   });
 
   it('left prepared by a killed harness, is rolled back by the pair cleanup, which then drops the table', async () => {
