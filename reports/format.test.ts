@@ -87,6 +87,16 @@ describe('figures that may not exist', () => {
     expect(f.anomalyFigure({ ...nothing, judged: { ...nothing.judged, dirtyReads: 412 } }, 'dirtyReads')).toEqual({ text: '0', state: 'good', note: 'over 412 judged reads' });
   });
 
+  it('shows phantoms as bad with ids, none as good, and says when no XA branch ran', () => {
+    const checked = resultFixture().anomalies;
+    if (checked.state !== 'checked') throw new Error('the fixture has checked anomalies');
+    expect(f.phantomFigure(checked)).toMatchObject({ text: 'not run', state: 'none' });
+    const phantoms = { branches: 6, rolledBackRows: 5, reads: 1, finalDocs: 2, finalIndexRead: true, samples: [{ id: 4, read: null, doc: { id: 4 } }, { id: 9, read: 12, doc: { id: 9 } }] };
+    expect(f.phantomFigure({ ...checked, phantoms })).toEqual({ text: '3', state: 'bad', note: '1 reads and 2 documents of the final index showed one of 5 rolled-back rows; ids 4, 9' });
+    expect(f.phantomFigure({ ...checked, phantoms: { ...phantoms, reads: 0, finalDocs: 0, samples: [] } })).toMatchObject({ text: '0', state: 'good' });
+    expect(f.phantomFigure({ ...checked, phantoms: { ...phantoms, rolledBackRows: 0 } })).toMatchObject({ text: 'not judged', state: 'none' });
+  });
+
   it('shows skipped and crashed per-op cost in words', () => {
     expect(f.perOpCostFigure({ state: 'skipped', reason: 'not requested' }, 'meanMs')).toEqual({ text: 'skipped', state: 'skipped', note: 'not requested' });
     expect(f.perOpCostFigure({ state: 'unknown', error: 'boom' }, 'opsPerSec').text).toBe('unknown');

@@ -112,6 +112,18 @@ export function anomalyFigure(a: AnomaliesResult, key: AnomalyCount): Figure {
   return { text: formatNumber(n, 0), state: 'value' };
 }
 
+/** Reads and final documents that showed a rolled-back XA branch's row; `not run` without xaRollback ops. */
+export function phantomFigure(a: AnomaliesResult): Figure {
+  if (a.state === 'unknown') return unknown(a.error);
+  const p = a.phantoms;
+  if (p === undefined) return { text: 'not run', state: 'none', note: 'the workload had no xaRollback ops' };
+  if (p.rolledBackRows === 0) return { text: 'not judged', state: 'none', note: `no branch wrote a row (${p.branches} xaRollback ops)` };
+  const n = p.reads + p.finalDocs;
+  const where = `${p.reads} reads${p.finalIndexRead ? ` and ${p.finalDocs} documents of the final index` : ' (the final index was not read)'}`;
+  const ids = p.samples.length > 0 ? `; ids ${[...new Set(p.samples.map((sample) => sample.id))].join(', ')}` : '';
+  return { text: formatNumber(n, 0), state: n === 0 ? 'good' : 'bad', note: `${where} showed one of ${p.rolledBackRows} rolled-back rows${ids}` };
+}
+
 export function stalenessFigure(a: AnomaliesResult): Figure {
   if (a.state === 'unknown') return unknown(a.error);
   return percentileFigure(a.staleness.ms, 'p99');

@@ -26,10 +26,17 @@
 // after its write began. Present-absent-present, or a version going down, cannot be shown. Keys with
 // more than one lifetime (versions restart at 1, and an old lifetime may legitimately show late)
 // are judged for dirty reads only, and counted in `unjudgedKeys` / `unjudgedReads`.
+// - phantom: a read, or a document of the final index snapshot, that showed exactly the row an XA
+//   branch wrote before it was rolled back (an xaRollback op: always `fail`, its value the row the
+//   branch held; one never completed counts with its insert's values, an update's row being
+//   unknown), and that no legitimate write produced. A phantom read is also a dirty read (or an
+//   unverifiable one); phantoms are reported apart, with the documents' values, because they say
+//   which value leaked: one MySQL rolled back. Judged only when the history has xaRollback ops.
 // Each read counts under at most one anomaly, the first that applies in the order above; `judged`
 // says, per kind, on how many reads its test ran (a check that judged nothing proves nothing).
 // Reads that failed or whose outcome is unknown saw nothing: they are counted as `failedReads`.
-// Memory is O(operations) of numbers and one digest per written row state; documents are not kept.
+// Memory is O(operations) of numbers and one digest per written row state; documents are kept only
+// for reads of keys an XA branch touched (a phantom's values are reported), and for the samples.
 import { projectRow, type Row } from '../scenario/projection.ts';
 import type { Entity } from '../scenario/schema.ts';
 import { readValueSchema, type HistoryEntry } from '../history/entry.ts';
@@ -45,6 +52,27 @@ export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 export interface AnomalySample {
   readonly id: number;
   readonly read: number | null;
+}
+
+/** A phantom: where it was seen (as an AnomalySample) and the document as the index showed it. */
+export interface PhantomSample extends AnomalySample {
+  readonly doc: Readonly<Record<string, unknown>>;
+}
+
+/** Rolled-back XA branches and the index documents that showed their rows (see the definitions). */
+export interface PhantomReport {
+  /** xaRollback ops in the history. */
+  readonly branches: number;
+  /** Of those, the branches whose row is known (they wrote one): the states a phantom can show. */
+  readonly rolledBackRows: number;
+  /** Reads that saw a rolled-back row. */
+  readonly reads: number;
+  /** Documents of the final index snapshot that hold a rolled-back row. */
+  readonly finalDocs: number;
+  /** Whether the final index snapshot was read (false: `finalDocs` judged nothing). */
+  readonly finalIndexRead: boolean;
+  /** Up to `sampleLimit` phantoms: those of the final index first, then reads, in key order. */
+  readonly samples: readonly PhantomSample[];
 }
 
 export interface AnomalyReport {
@@ -67,6 +95,8 @@ export interface AnomalyReport {
   readonly unjudgedKeys: number;
   /** Up to `sampleLimit` anomalies of each kind, in key then history order. */
   readonly samples: Readonly<Record<AnomalyKind, readonly AnomalySample[]>>;
+  /** Null when the history has no xaRollback op (nothing could be a phantom). */
+  readonly phantoms: PhantomReport | null;
 }
 
 /** The history is not a well-formed sequence of invocations and completions. */
@@ -89,11 +119,17 @@ interface ReadRec {
   readonly found: boolean;
   readonly version: number | null;
   readonly fingerprint: string | null;
+  /** The document seen, kept only on keys an XA branch touched. */
+  readonly doc: Readonly<Record<string, unknown>> | null;
 }
 
 interface KeyState {
   seeded: boolean;
   wildcard: boolean;
+  /** An xaRollback op was invoked on this key (from then on, reads keep their document). */
+  xaTouched: boolean;
+  /** Digests of the rows XA branches held on this key before their rollback. */
+  readonly rolledBack: Set<string>;
   readonly legit: Set<string>;
   readonly writes: WriteRec[];
   readonly reads: ReadRec[];
@@ -139,6 +175,10 @@ export class AnomalyChecker {
   readonly #keys = new Map<number, KeyState>();
   readonly #pending = new Map<number, HistoryEntry>();
   readonly #finalResurrections: number[] = [];
+  readonly #finalPhantoms: PhantomSample[] = [];
+  #finalPhantomCount = 0;
+  #xaBranches = 0;
+  #xaRows = 0;
   #firstTime = Infinity;
   #closed = false;
   #finalRead = false;
@@ -158,7 +198,7 @@ export class AnomalyChecker {
   #key(id: number): KeyState {
     let key = this.#keys.get(id);
     if (key === undefined) {
-      key = { seeded: false, wildcard: false, legit: new Set(), writes: [], reads: [] };
+      key = { seeded: false, wildcard: false, xaTouched: false, rolledBack: new Set(), legit: new Set(), writes: [], reads: [] };
       this.#keys.set(id, key);
     }
     return key;
@@ -171,6 +211,7 @@ export class AnomalyChecker {
     if (entry.type === 'invoke') {
       if (this.#pending.has(entry.process)) throw new MalformedHistoryError(`process ${entry.process} invoked twice without completing (entry ${entry.index})`);
       this.#pending.set(entry.process, entry);
+      if (entry.op.kind === 'xaRollback') this.#key(entry.op.id).xaTouched = true;
       return;
     }
     const invoke = this.#pending.get(entry.process);
@@ -203,7 +244,20 @@ export class AnomalyChecker {
         found,
         version: seen.version ?? done.version ?? null,
         fingerprint: found ? this.#shape.fingerprint({ ...seen.doc, id: op.id }) : null,
+        doc: found && key.xaTouched ? seen.doc : null,
       });
+      return;
+    }
+    if (op.kind === 'xaRollback') {
+      // Never a write that happened: only the row its branch held matters (what a phantom shows).
+      this.#xaBranches++;
+      const held = done?.value;
+      const row: Row | null =
+        held !== null && typeof held === 'object' ? { ...(held as Row), id: op.id } : done === null && op.branch === 'insert' ? { ...op.values, id: op.id, version: 1 } : null;
+      if (row !== null) {
+        this.#xaRows++;
+        key.rolledBack.add(this.#shape.fingerprint(projectRow(this.#entity, row)));
+      }
       return;
     }
     const outcome = done === null ? 'unknown' : type;
@@ -239,6 +293,13 @@ export class AnomalyChecker {
     const id = rowKey(doc.id);
     const key = id === null ? undefined : this.#keys.get(id);
     if (id !== null && key !== undefined && this.#deadAtEnd(key)) this.#finalResurrections.push(id);
+    if (id !== null && key !== undefined && key.rolledBack.size > 0) {
+      const fingerprint = this.#shape.fingerprint(doc.source);
+      if (key.rolledBack.has(fingerprint) && !key.legit.has(fingerprint)) {
+        this.#finalPhantomCount++;
+        if (this.#finalPhantoms.length < this.#limit) this.#finalPhantoms.push({ id, read: null, doc: doc.source });
+      }
+    }
   }
 
   /** Says the final snapshot has been read in full (so deleted keys absent from it were judged). */
@@ -264,6 +325,8 @@ export class AnomalyChecker {
     let unjudgedKeys = 0;
     let unjudgedReads = 0;
     let finalKeysJudged = 0;
+    let phantomReads = 0;
+    const phantomReadSamples: PhantomSample[] = [];
     for (const [id, key] of [...this.#keys].sort(([a], [b]) => a - b)) {
       if (this.#finalRead && this.#deadAtEnd(key)) finalKeysJudged++;
       const lifetimes = (key.seeded ? 1 : 0) + key.writes.filter((w) => w.kind === 'insert' && alive(w)).length;
@@ -274,6 +337,10 @@ export class AnomalyChecker {
         const sample = { id, read: read.index };
         if (read.found) {
           if (!key.legit.has(read.fingerprint as string)) {
+            if (key.rolledBack.has(read.fingerprint as string)) {
+              phantomReads++;
+              if (phantomReadSamples.length < this.#limit) phantomReadSamples.push({ id, read: read.index, doc: read.doc ?? {} });
+            }
             if (key.wildcard) {
               unverifiable++;
             } else {
@@ -310,6 +377,18 @@ export class AnomalyChecker {
       }
     }
     for (const id of this.#finalResurrections.sort((a, b) => a - b)) note('resurrections', { id, read: null });
+    const finals = [...this.#finalPhantoms].sort((a, b) => a.id - b.id);
+    const phantoms: PhantomReport | null =
+      this.#xaBranches === 0
+        ? null
+        : {
+            branches: this.#xaBranches,
+            rolledBackRows: this.#xaRows,
+            reads: phantomReads,
+            finalDocs: this.#finalPhantomCount,
+            finalIndexRead: this.#finalRead,
+            samples: [...finals, ...phantomReadSamples].slice(0, this.#limit),
+          };
     return {
       reads,
       judged,
@@ -321,6 +400,7 @@ export class AnomalyChecker {
       unverifiableReads: unverifiable,
       unjudgedKeys,
       samples,
+      phantoms,
     };
   }
 

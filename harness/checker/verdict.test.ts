@@ -53,6 +53,7 @@ const none: AnomalyReport = {
   unverifiableReads: 0,
   unjudgedKeys: 0,
   samples: { dirtyReads: [], resurrections: [], versionRegressions: [], staleReads: [] },
+  phantoms: null,
 };
 const good: Observations = {
   convergence: { state: 'done', value: agree },

@@ -121,7 +121,28 @@ function judgedOver(a: AnomalyReport, kind: AnomalyKind): string {
   return `${plural(a.judged[kind], 'judged read')}${final}${aside.length > 0 ? ` (${aside.join(', ')})` : ''}`;
 }
 
+/** The `anomalies.phantoms` line: reads and final documents that showed a rolled-back XA branch's row. */
+function phantomLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): VerdictLine[] {
+  const max = scenario.expect.anomalies.phantoms;
+  if (max === undefined) return [];
+  const check = 'anomalies.phantoms';
+  if (anomalies.state === 'crashed') return [{ check, outcome: 'unknown', reason: `check crashed: ${anomalies.error}` }];
+  const p = anomalies.value.phantoms;
+  if (p === null) return [{ check, outcome: 'not-judged', reason: 'nothing to judge: the history has no xaRollback op' }];
+  const over = `${plural(p.rolledBackRows, 'rolled-back row')} of ${p.branches} XA ${p.branches === 1 ? 'branch' : 'branches'}`;
+  const where = p.finalIndexRead ? `(${plural(p.reads, 'read')} and ${plural(p.finalDocs, 'document')} of the final index)` : `in ${plural(p.reads, 'read')} (the final index was not read)`;
+  if (p.rolledBackRows === 0) return [{ check, outcome: 'not-judged', reason: `nothing to judge: no branch wrote a row (${plural(p.branches, 'xaRollback op')})` }];
+  const seen = p.reads + p.finalDocs;
+  const shown = p.samples.map((sample) => `id ${sample.id} ${sample.read === null ? 'in the final index' : `read at entry ${sample.read}`}: ${JSON.stringify(sample.doc)}`);
+  const detail = shown.length === 0 ? '' : `; ${shown.join('; ')}${seen > shown.length ? '; …' : ''}`;
+  return [{ check, outcome: seen <= max ? 'pass' : 'fail', reason: `${seen} seen ${where} over ${over}, at most ${max} allowed${detail}` }];
+}
+
 export function anomalyLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): VerdictLine[] {
+  return [...kindLines(scenario, anomalies), ...phantomLines(scenario, anomalies)];
+}
+
+function kindLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): VerdictLine[] {
   const limits = scenario.expect.anomalies;
   return (['dirtyReads', 'versionRegressions', 'resurrections', 'staleReads'] as const).flatMap((kind): VerdictLine[] => {
     const max = limits[kind];

@@ -94,6 +94,8 @@ export async function applyMysqlWrite(
       }
       case 'read':
         throw new ConfigError('a read is not a write: the harness reads the index itself');
+      case 'xaRollback':
+        throw new ConfigError('an xaRollback is not a strategy write: the harness runs its XA branch itself');
     }
     if (beforeCommit) await beforeCommit(outcome, before);
     committing = true;

@@ -26,7 +26,8 @@ export const historyEntrySchema = z.strictObject({
   /**
    * Completions only. Writes: the row after the write (columns, `id`, `version`), or null when no
    * row was affected (update/delete of a missing key) — for deletes, the row that was deleted.
-   * Reads: a ReadValue.
+   * Reads: a ReadValue. xaRollback (always `fail`): the row its XA branch held before the rollback
+   * (`id`, `version`, columns), or null when the branch wrote none.
    */
   value: z.unknown().optional(),
   /**

@@ -95,6 +95,27 @@ export const anomaliesResultSchema = z.discriminatedUnion('state', [
     unverifiableReads: count,
     /** Keys with more than one lifetime (deleted and inserted again): judged for dirty reads only. */
     unjudgedKeys: count,
+    /**
+     * Present when the workload had xaRollback ops (XA branches the harness wrote, prepared and
+     * rolled back): the reads and final index documents that showed a rolled-back row, with the
+     * documents as the index showed them. Phantom reads are dirty reads too.
+     */
+    phantoms: z
+      .strictObject({
+        /** xaRollback ops in the history. */
+        branches: count,
+        /** Branches that wrote a row (the rolled-back states a phantom can show). */
+        rolledBackRows: count,
+        /** Reads that saw a rolled-back row. */
+        reads: count,
+        /** Documents of the final index that hold a rolled-back row. */
+        finalDocs: count,
+        /** Whether the final index was read (false when re-judged from the history alone). */
+        finalIndexRead: z.boolean(),
+        /** Up to 20 phantoms, final index first: the key, the read's history entry (null: final index), the document. */
+        samples: z.array(z.strictObject({ id: z.number(), read: z.number().int().nullable(), doc: z.record(z.string(), z.json()) })),
+      })
+      .optional(),
   }),
   crashed,
 ]);

@@ -4,6 +4,7 @@
 // Every step is idempotent: what is already gone, or was never created, is skipped.
 import type mysql from 'mysql2/promise';
 import { dropTableSql } from '../entity/table-sql.ts';
+import { rollBackBranchesOf } from '../entity/xa-branch.ts';
 import type { SearchPort } from '../stores/search/search-port.ts';
 import { StrategyWorker } from '../worker/strategy-worker.ts';
 import type { StrategyContext } from '../../strategies/contract.ts';
@@ -24,9 +25,15 @@ export async function tearDownInFreshWorker(strategy: string, context: StrategyC
   }
 }
 
-/** Drops the pair's table and deletes its index; returns those that existed. */
+/**
+ * Drops the pair's table and deletes its index; returns those that existed. An XA branch the
+ * harness left prepared on the table (its process killed between XA PREPARE and XA ROLLBACK) is
+ * rolled back first: it holds the table's metadata lock, on which DROP TABLE would wait.
+ */
 export async function dropPairData(pool: mysql.Pool, search: SearchPort, names: { table: string; index: string }): Promise<string[]> {
   const removed: string[] = [];
+  const branches = await rollBackBranchesOf(pool, names.table);
+  if (branches > 0) removed.push(`${branches} prepared XA branch${branches === 1 ? '' : 'es'} on ${names.table}`);
   const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [names.table]);
   await pool.query(dropTableSql(names.table));
   if (rows.length > 0) removed.push(`table ${names.table}`);

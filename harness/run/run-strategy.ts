@@ -35,6 +35,7 @@ import type { ConvergenceReport } from '../checker/convergence.ts';
 import { PercentileRecorder } from '../checker/percentiles.ts';
 import { judge, settle, type Outcome } from '../checker/verdict.ts';
 import type { Endpoints } from '../env/endpoints.ts';
+import { XaBranches } from '../entity/xa-branch.ts';
 import { monotonicMs } from '../history/entry.ts';
 import { readHistory } from '../history/reader.ts';
 import { HistoryWriter } from '../history/writer.ts';
@@ -133,6 +134,7 @@ export function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResul
     staleness: a.staleness,
     unverifiableReads: a.unverifiableReads,
     unjudgedKeys: a.unjudgedKeys,
+    ...(a.phantoms === null ? {} : { phantoms: JSON.parse(JSON.stringify(a.phantoms)) as NonNullable<Extract<AnomaliesResult, { state: 'checked' }>['phantoms']> }),
   };
 }
 
@@ -220,8 +222,9 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     lag = new LagSampler(search, names.index, runStart, { timeoutMs: scenario.expect.convergenceTimeoutMs });
     const counts: OpCounts = { attempted: 0, ok: 0, failed: 0, unknown: 0 };
     const lastAck = { time: runStart };
+    const xa = new XaBranches(input.endpoints.mysql, names.table);
     const writeSpans: WriteSpan[] | undefined = pairFaults ? [] : undefined;
-    const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck, ...(writeSpans ? { writeSpans } : {}) };
+    const parts = { worker, search, index: names.index, history, latency, lag, timeline, counts, lastAck, xa, ...(writeSpans ? { writeSpans } : {}) };
     const nemesis = pairFaults
       ? new Nemesis({ faults: scenario.faults, context: pairFaults.context, origin: runStart, signal: input.signal, log: (line) => log(`${strategy}/${scenario.name}: ${line}`) })
       : undefined;

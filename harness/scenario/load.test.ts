@@ -53,7 +53,7 @@ function problemsOf(text: string, overrides: Record<string, string> = {}): strin
 describe('scenario files', () => {
   it('loads every shipped scenario with its defaults', async () => {
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['cdc-snapshot-under-load.yaml', 'counter-race.yaml', 'duplicate-keys.yaml', 'index-rejects.yaml', 'mixed-crud.yaml', 'projection.yaml', 'seed-bulk.yaml']);
+    expect(files).toEqual(['cdc-snapshot-under-load.yaml', 'counter-race.yaml', 'duplicate-keys.yaml', 'index-rejects.yaml', 'mixed-crud.yaml', 'projection.yaml', 'seed-bulk.yaml', 'xa-rollback-under-cdc.yaml']);
     for (const file of files) {
       const scenario = await loadScenario(`${DIR}${file}`);
       expect(`${scenario.name}.yaml`).toBe(file);
@@ -180,5 +180,16 @@ describe('scenario files', () => {
       'entity.columns.wide.indexType: a double column maps to double or float, not long',
     ]);
     expect(problemsOf(poisoned('big', '9999999999').replace('fraction: 0.1', 'fraction: 0'))).toEqual(['phases[0].poison.fraction: expected a number > 0']);
+  });
+
+  it('takes xaRollback ops in a mix, and their settings only with a weight for them', () => {
+    const xa = (mix: string, settings: string) => VALID.replace('mix: { insert: 1 }', `mix: ${mix}\n    xaRollback: ${settings}`);
+    const scenario = parseScenario(xa('{ insert: 1, xaRollback: 2 }', '{ insertFraction: 0.5 }'), {}, 'ok.yaml');
+    expect(scenario.phases[0]?.mix.xaRollback).toBe(2);
+    expect(scenario.phases[0]?.xaRollback).toEqual({ insertFraction: 0.5, holdMs: 0 });
+    expect(problemsOf(xa('{ insert: 1 }', '{ holdMs: 10 }'))).toEqual([
+      "phases[0].xaRollback: xaRollback settings apply to the mix's xaRollback ops: give mix.xaRollback a weight",
+    ]);
+    expect(problemsOf(xa('{ xaRollback: 1 }', '{ insertFraction: 2 }'))).toEqual(['phases[0].xaRollback.insertFraction: expected a number <= 1']);
   });
 });

@@ -87,8 +87,11 @@ function checkPhase(entity: Entity, phase: Phase, i: number, earlier: ReadonlySe
     out.push({ path: at(), message: 'give exactly one of ops and durationMs' });
   }
   const { mix } = phase;
-  if (mix.insert + mix.update + mix.increment + mix.delete + mix.read <= 0) {
+  if (mix.insert + mix.update + mix.increment + mix.delete + mix.read + mix.xaRollback <= 0) {
     out.push({ path: at('mix'), message: 'at least one weight must be positive' });
+  }
+  if (phase.xaRollback !== undefined && mix.xaRollback <= 0) {
+    out.push({ path: at('xaRollback'), message: 'xaRollback settings apply to the mix\'s xaRollback ops: give mix.xaRollback a weight' });
   }
   if (phase.beside !== undefined && !earlier.has(phase.beside)) {
     out.push({ path: at('beside'), message: `"${phase.beside}" is not an earlier phase of this group (the phases since the last one without beside)` });

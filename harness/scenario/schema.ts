@@ -11,8 +11,12 @@ import { faultSpecSchema } from '../nemesis/fault-spec.ts';
 export const COLUMN_TYPES = ['int', 'bigint', 'varchar', 'text', 'double', 'boolean', 'datetime'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
-/** Operation kinds a phase mixes. */
-export const OP_KINDS = ['insert', 'update', 'increment', 'delete', 'read'] as const;
+/**
+ * Operation kinds a phase mixes. `xaRollback` is not sent to the strategy: the harness itself, as
+ * another application writing the same table, runs an XA branch that writes, prepares and is rolled
+ * back (see phases[].xaRollback).
+ */
+export const OP_KINDS = ['insert', 'update', 'increment', 'delete', 'read', 'xaRollback'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 const sqlIdentifier = z.string().check((ctx) => {
@@ -140,7 +144,7 @@ const phaseSchema = z.strictObject({
   /** Rate limit over the whole phase in ops/s; unlimited when absent. */
   rate: z.number().positive().optional(),
   /** Relative weights of the operation kinds; absent kinds weigh 0. */
-  mix: z.strictObject({ insert: weight, update: weight, increment: weight, delete: weight, read: weight }),
+  mix: z.strictObject({ insert: weight, update: weight, increment: weight, delete: weight, read: weight, xaRollback: weight }),
   keys: keysSchema.default({ select: 'uniform' }),
   /** Columns an update sets (fresh generated values); default all columns. */
   update: z.strictObject({ columns: z.array(z.string()).min(1) }).optional(),
@@ -155,6 +159,18 @@ const phaseSchema = z.strictObject({
    * strategy.
    */
   poison: z.strictObject({ fraction: z.number().gt(0).max(1), column: z.string(), value: scalar }).optional(),
+  /**
+   * The mix's `xaRollback` operations: each is an XA branch the harness runs on its own MySQL
+   * connection (not through the strategy: it stands for another application writing the same
+   * table): XA START, a write, XA END, XA PREPARE, `holdMs` ms (default 0), XA ROLLBACK. The write
+   * is an update of a live key with fresh values of `update.columns` (as an update would set them),
+   * or, for `insertFraction` (0..1, default 0) of them, an insert of a fresh id that never becomes
+   * live. The write never commits: such ops are `fail` in the history, with the row the branch
+   * held, and any index document showing it is a phantom (`expect.anomalies.phantoms`).
+   */
+  xaRollback: z
+    .strictObject({ insertFraction: z.number().min(0).max(1).default(0), holdMs: z.number().int().min(0).max(60_000).default(0) })
+    .optional(),
   /** Name of an earlier phase this one runs beside (they form a group that ends when all end). */
   beside: z.string().optional(),
   /** With `beside`: start once the other phase is this fraction (0..1) done. Default 0. */
@@ -183,9 +199,13 @@ const expectSchema = z.strictObject({
       }),
     )
     .default([]),
-  /** Most anomalies of each kind allowed; an absent limit is reported but not judged. */
+  /**
+   * Most anomalies of each kind allowed; an absent limit is reported but not judged. `phantoms`:
+   * reads and final index documents that showed a row an XA branch wrote and then rolled back
+   * (phases[].xaRollback); such reads are dirty reads too.
+   */
   anomalies: z
-    .strictObject({ dirtyReads: limit, versionRegressions: limit, resurrections: limit, staleReads: limit })
+    .strictObject({ dirtyReads: limit, versionRegressions: limit, resurrections: limit, staleReads: limit, phantoms: limit })
     .default({ dirtyReads: 0, versionRegressions: 0, resurrections: 0 }),
   /** Upper bounds on replication lag percentiles, in ms. */
   maxLagMs: z.strictObject({ p50: lagLimit, p95: lagLimit, p99: lagLimit, max: lagLimit }).optional(),

@@ -20,7 +20,7 @@ function everything(scenario: Scenario, seed: number): string {
 
 describe('the generator', () => {
   it('gives byte-identical sequences for the same scenario and seed, and others for another seed', async () => {
-    for (const name of ['mixed-crud', 'duplicate-keys', 'projection', 'seed-bulk']) {
+    for (const name of ['mixed-crud', 'duplicate-keys', 'projection', 'seed-bulk', 'xa-rollback-under-cdc']) {
       const scenario = await load(name);
       const a = everything(scenario, 42);
       expect(everything(await load(name), 42), name).toBe(a);
@@ -129,6 +129,52 @@ describe('the generator', () => {
       const text = JSON.stringify(scenario.phases.map((_, i) => [...w.ops(i)]));
       expect(createHash('sha256').update(text).digest('hex').slice(0, 16), name).toBe(digest);
     }
+  });
+
+  it('aims xa-rollback-under-cdc branches at live keys or at fresh ids that stay unused, and leaves the key model as it was', async () => {
+    const scenario = await load('xa-rollback-under-cdc');
+    const phase = scenario.phases[0]!;
+    const w = new Workload(scenario, 8);
+    const live = new Set(w.seedRows().map((r) => r.id));
+    const everSeen = new Set(live);
+    const branchInserts = new Set<number>();
+    const branches: Op[] = [];
+    for (const op of w.ops(0)) {
+      if (op.kind === 'xaRollback') {
+        branches.push(op);
+        expect(op.holdMs).toBe(phase.xaRollback?.holdMs);
+        if (op.branch === 'insert') {
+          expect(everSeen.has(op.id), `branch insert ${op.id} reuses an id`).toBe(false);
+          expect(Object.keys(op.values ?? {})).toEqual(Object.keys(scenario.entity.columns));
+          branchInserts.add(op.id);
+          everSeen.add(op.id);
+        } else {
+          expect(op.branch).toBe('update');
+          expect(live.has(op.id), `branch update of ${op.id}, not live`).toBe(true);
+          expect(Object.keys(op.values ?? {})).toEqual(Object.keys(scenario.entity.columns));
+        }
+        continue; // a rolled-back branch changes nothing
+      }
+      expect(branchInserts.has(op.id), `${op.kind} of ${op.id}, an id only a rolled-back branch inserted`).toBe(false);
+      if (op.kind === 'insert') {
+        expect(everSeen.has(op.id)).toBe(false);
+        live.add(op.id);
+        everSeen.add(op.id);
+      } else {
+        expect(live.has(op.id), `${op.kind} of ${op.id} after its delete`).toBe(true);
+        if (op.kind === 'delete') live.delete(op.id);
+      }
+    }
+    const share = branches.length / phase.ops!;
+    expect(share).toBeGreaterThan(0.05);
+    expect(share).toBeLessThan(0.15);
+    const inserts = branches.filter((op) => op.branch === 'insert').length / branches.length;
+    expect(inserts).toBeGreaterThan(0.1);
+    expect(inserts).toBeLessThan(0.45);
+    // The next phase starts from a model where the branches' fresh ids are used up, never live.
+    const after = w.startKeys(1);
+    expect([...branchInserts].some((id) => after.has(id))).toBe(false);
+    expect(after.nextId).toBeGreaterThan(Math.max(...branchInserts));
   });
 
   it('gives a duration phase an endless sequence with ids from its own block', () => {

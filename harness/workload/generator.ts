@@ -12,6 +12,10 @@
 //   left they become an insert of a fresh id. Deletes remove the key from the model.
 // - With `poison`, each insert and update draws once more: that fraction of them set the poison
 //   column to the poison value and carry `poison: true` (phases without poison draw nothing more).
+// - An xaRollback (an XA branch the harness rolls back) updates a live key with fresh values of the
+//   update columns, or — for `xaRollback.insertFraction` of them (one more draw when that is above
+//   0), or when no key is live — inserts a fresh id. Its write never commits, so the model does not
+//   change: the key stays as it was, and the fresh id is used up (never live, never reused).
 import type { Phase, Scalar, Scenario } from '../scenario/schema.ts';
 import { KeySelector, KeySpace } from './key-space.ts';
 import type { Op } from './op.ts';
@@ -24,7 +28,8 @@ export const DURATION_ID_BLOCK = 2 ** 40;
 /** A seed row: its id and every column's value. The harness writes it at version 1. */
 export type SeedRow = { id: number } & Record<string, Scalar>;
 
-const KINDS = ['insert', 'update', 'increment', 'delete', 'read'] as const;
+// xaRollback last: a mix without it draws exactly as before it existed.
+const KINDS = ['insert', 'update', 'increment', 'delete', 'read', 'xaRollback'] as const;
 
 function chooseKind(phase: Phase, rng: Rng): Op['kind'] {
   const { mix } = phase;
@@ -60,9 +65,26 @@ function* planPhase(scenario: Scenario, phaseIndex: number, seed: number, keys: 
     if (phase.ops !== undefined) keys.add(id);
     return id;
   };
+  // A fresh id for a write that never commits: no later insert takes it, and it never becomes live.
+  const usedUp = (): number => {
+    const id = freshFrom++;
+    if (phase.ops !== undefined) keys.nextId = Math.max(keys.nextId, id + 1);
+    return id;
+  };
+  const xa = phase.xaRollback;
   for (let index = 0; phase.ops === undefined || index < phase.ops; index++) {
     let kind = chooseKind(phase, rng);
     let id: number;
+    if (kind === 'xaRollback') {
+      const insert = (xa?.insertFraction ?? 0) > 0 && rng.chance(xa?.insertFraction ?? 0);
+      const picked = insert ? null : selector.pick();
+      const holdMs = xa?.holdMs ?? 0;
+      const base = { index, phase: phase.name, kind, holdMs };
+      yield picked === null
+        ? { ...base, id: usedUp(), branch: 'insert', values: generateValues(columns, allColumns, rng) }
+        : { ...base, id: picked, branch: 'update', values: generateValues(columns, updateColumns, rng) };
+      continue;
+    }
     if (kind === 'insert') {
       const reuse = duplicates > 0 && keys.size > 0 && rng.chance(duplicates) ? selector.pick() : null;
       id = reuse ?? fresh();

@@ -10,12 +10,16 @@ export const opSchema = z.strictObject({
   phase: z.string(),
   kind: z.enum(OP_KINDS),
   id: rowId,
-  /** insert: every column; update: the columns it sets. */
+  /** insert: every column; update: the columns it sets; xaRollback: what its branch writes. */
   values: z.record(z.string(), scalar).optional(),
   /** increment: `column = column + delta`. */
   column: z.string().optional(),
   delta: z.number().optional(),
   /** The phase's `poison` set a value the index cannot hold (see phases[].poison). */
   poison: z.literal(true).optional(),
+  /** xaRollback: the write inside the XA branch (an update of a live key, or an insert of a fresh id). */
+  branch: z.enum(['insert', 'update']).optional(),
+  /** xaRollback: ms the branch stays prepared before its XA ROLLBACK. */
+  holdMs: z.number().int().min(0).optional(),
 });
 export type Op = z.infer<typeof opSchema>;

@@ -52,6 +52,12 @@ function throughputRows(results: readonly ScenarioResult[]): Row[] {
   ];
 }
 
+/** Phantoms, where some strategy's workload had xaRollback ops (rolled-back XA rows the index showed). */
+function phantomRows(results: readonly ScenarioResult[]): Row[] {
+  const any = results.some((r) => r.anomalies.state === 'checked' && r.anomalies.phantoms !== undefined);
+  return any ? [['phantoms (rolled-back XA rows shown)', (r) => f.phantomFigure(r.anomalies)]] : [];
+}
+
 /** Lag samples that could not be timed: superseded by a later delete, or deletes never seen present. */
 function untimedLagFigure(r: ScenarioResult): f.Figure {
   const s = r.lagSampling;
@@ -144,6 +150,7 @@ export function comparisonGroups(results: readonly ScenarioResult[]): Group[] {
         ['unverifiable reads', (r) => f.anomalyFigure(r.anomalies, 'unverifiableReads')],
         ['failed reads', (r) => f.anomalyFigure(r.anomalies, 'failedReads')],
         ['keys not judged', (r) => f.anomalyFigure(r.anomalies, 'unjudgedKeys')],
+        ...phantomRows(results),
       ],
     ],
     [
