@@ -160,7 +160,7 @@ export class LostWriteChecker {
   }
 
   /** Takes one row of MySQL's final table (its `id` and `version`). */
-  observeRow(row: Pick<Row, 'id' | 'version'>): void {
+  observeRow(row: Row): void {
     this.#close();
     if (this.#finalRead) throw new MalformedHistoryError('a final row after the final rows ended');
     const version = Number(row.version);
