@@ -43,21 +43,25 @@ class Guarded<T> {
 
 /** Judges `historyFile` against the stores of `sources`, with the scenario's seed rows as the starting state. */
 export async function checkHistory(historyFile: string, seedRows: readonly Row[], sources: SnapshotSources): Promise<HistoryChecks> {
-  const anomalies = new Guarded(new AnomalyChecker(sources.entity, seedRows));
-  const lostWrites = new Guarded(new LostWriteChecker(seedRows));
   try {
-    for await (const entry of readHistory(historyFile)) {
-      anomalies.feed((c) => c.add(entry));
-      lostWrites.feed((c) => c.add(entry));
-    }
-    await compareSnapshot(sources, {
-      onIndexDoc: (doc) => anomalies.feed((c) => c.observeFinal(doc)),
-      onMysqlRow: (row) => lostWrites.feed((c) => c.observeRow(row)),
-    });
+    return await checkBoth(historyFile, seedRows, sources);
   } catch (error) {
     const crashed = { state: 'crashed' as const, error: errorText(error) };
     return { anomalies: crashed, lostWrites: crashed };
   }
+}
+
+async function checkBoth(historyFile: string, seedRows: readonly Row[], sources: SnapshotSources): Promise<HistoryChecks> {
+  const anomalies = new Guarded(new AnomalyChecker(sources.entity, seedRows));
+  const lostWrites = new Guarded(new LostWriteChecker(seedRows));
+  for await (const entry of readHistory(historyFile)) {
+    anomalies.feed((c) => c.add(entry));
+    lostWrites.feed((c) => c.add(entry));
+  }
+  await compareSnapshot(sources, {
+    onIndexDoc: (doc) => anomalies.feed((c) => c.observeFinal(doc)),
+    onMysqlRow: (row) => lostWrites.feed((c) => c.observeRow(row)),
+  });
   anomalies.feed((c) => c.endFinal());
   lostWrites.feed((c) => c.endFinal());
   return { anomalies: anomalies.outcome((c) => c.report()), lostWrites: lostWrites.outcome((c) => c.report()) };
