@@ -1,6 +1,7 @@
 // converge: the contract of check.json, what `npm run check -- RUN_DIR` writes — per pair of the
 // run, what its history alone can prove: operation counts, write latency, anomalies and their
-// verdict lines. Convergence, final values and lag need the stores, so their lines are `unknown`.
+// verdict lines. Convergence, final values, lag and acknowledged writes (checked against MySQL's
+// final rows) need the stores, so their lines are `unknown`.
 import { z } from 'zod';
 import { anomaliesResultSchema, expectationSchema, percentilesSchema, verdictLineSchema } from '../results/schema.ts';
 

@@ -76,7 +76,7 @@ describe('npm run check', () => {
     expect(naive!.latencyMs).toMatchObject({ state: 'measured', samples: 2, max: 4 });
     expect(naive!.anomalies).toMatchObject({ state: 'checked', dirtyReads: 1, resurrections: 0, versionRegressions: 0 });
     expect(naive!.lines.find((l) => l.check === 'anomalies.dirtyReads')).toEqual({ check: 'anomalies.dirtyReads', outcome: 'fail', reason: '1 seen (ids 1) over 1 judged read, at most 0 allowed' });
-    for (const check of ['converged after p', 'converged', 'finalValues[0]']) {
+    for (const check of ['converged after p', 'converged', 'finalValues[0]', 'acknowledgedWrites']) {
       expect(naive!.lines.find((l) => l.check === check)).toEqual({ check, outcome: 'unknown', reason: NEEDS_THE_STORES });
     }
     expect(naive).toMatchObject({ failedLines: 1, asExpected: false });

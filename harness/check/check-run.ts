@@ -44,7 +44,7 @@ export function checkSummary(file: CheckFile): string {
     ];
   });
   return [
-    `run ${file.runId}: ${file.runFinished ? 'finished (results.json exists)' : 'did not finish (no results.json)'}; convergence, final values and lag need the stores and are not judged here`,
+    `run ${file.runId}: ${file.runFinished ? 'finished (results.json exists)' : 'did not finish (no results.json)'}; convergence, final values, lag and acknowledged writes need the stores and are not judged here`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

@@ -3,8 +3,9 @@
 // `unfinished`: its outcome is unknown), measures write latency (invoke → `ok`), and feeds the
 // anomaly checker (seed rows from the scenario and the run's seed); the anomaly verdict lines are
 // the bench's own. A last line cut short by a killed writer is skipped and reported. Convergence,
-// final values and lag need the stores: their lines are `unknown`, saying so. The final index
-// snapshot is not available either, so resurrections are judged over the reads only.
+// final values, lag and acknowledged writes (lost-writes.ts judges them against MySQL's final rows,
+// which a run folder does not keep) need the stores: their lines are `unknown`, saying so. The
+// final index snapshot is not available either, so resurrections are judged over the reads only.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AnomalyChecker, type AnomalyReport } from '../checker/anomalies.ts';
@@ -37,7 +38,7 @@ function storeLines(scenario: Scenario): VerdictLine[] {
   const checkpoints = phaseGroups(scenario).filter((group) => group.checkpoint).map((group) => unknown(`converged after ${group.phases.at(-1)!.phase.name}`));
   const finalValues = scenario.expect.finalValues.map((_, i) => unknown(`finalValues[${i}]`));
   const lag = (['p50', 'p95', 'p99', 'max'] as const).filter((p) => scenario.expect.maxLagMs?.[p] !== undefined).map((p) => unknown(`maxLagMs.${p}`));
-  return [...checkpoints, unknown('converged'), ...finalValues, ...lag];
+  return [...checkpoints, unknown('converged'), ...finalValues, unknown('acknowledgedWrites'), ...lag];
 }
 
 function errorText(error: unknown): string {

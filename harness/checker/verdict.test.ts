@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/load.ts';
 import type { AnomalyReport } from './anomalies.ts';
 import type { ConvergenceReport } from './convergence.ts';
+import type { LostWriteReport } from './lost-writes.ts';
 import { judge, settle, type Observations } from './verdict.ts';
 
 const scenario = parseScenario(
@@ -55,11 +56,13 @@ const none: AnomalyReport = {
   samples: { dirtyReads: [], resurrections: [], versionRegressions: [], staleReads: [] },
   phantoms: null,
 };
+const kept: LostWriteReport = { acknowledged: 30, judgedKeys: 2, unjudgedKeys: 0, lost: 0, samples: [] };
 const good: Observations = {
   convergence: { state: 'done', value: agree },
   checkpoints: [{ after: 'p', result: { state: 'done', value: agree } }],
   finalValues: { state: 'done', value: [{ id: 1, mysql: { id: 1, counter: '21', note: 'hi', version: 12 }, index: { id: 1, count: 21 } }, { id: 2, mysql: null, index: null }] },
   anomalies: { state: 'done', value: none },
+  lostWrites: { state: 'done', value: kept },
   lag: { state: 'done', value: { state: 'measured', samples: 9, p50: 3, p95: 20, p99: 40, max: 41 } },
 };
 
@@ -75,6 +78,7 @@ describe('judge', () => {
       'pass finalValues[1].absent',
       'pass anomalies.dirtyReads',
       'pass anomalies.staleReads',
+      'pass acknowledgedWrites',
       'pass maxLagMs.p99',
     ]);
     expect(v.reasons[3]).toBe('pass: finalValues[0].note: id 1 holds "hi" in MySQL (dropped from the index)');
@@ -127,7 +131,47 @@ describe('judge', () => {
     const v = judge(scenario, { ...good, anomalies: crashed, lag: { state: 'done', value: { state: 'none', samples: 0, reason: 'nothing sampled' } } });
     expect(v.verdict).toBe('fail');
     expect(v.lines.filter((l) => l.outcome === 'unknown').map((l) => l.check)).toEqual(['anomalies.dirtyReads', 'anomalies.staleReads', 'maxLagMs.p99']);
+    const lostCrashed = judge(scenario, { ...good, lostWrites: crashed });
+    expect(lostCrashed.verdict).toBe('fail');
+    expect(lostCrashed.lines.find((l) => l.check === 'acknowledgedWrites')).toEqual({ check: 'acknowledgedWrites', outcome: 'unknown', reason: 'check crashed: TypeError: socket hang up' });
     expect(await settle(() => 3)).toEqual({ state: 'done', value: 3 });
+  });
+
+  it('fails the run on an acknowledged write lost in MySQL, naming the ids, the acked versions and the final rows', () => {
+    const line = (value: LostWriteReport) => judge(scenario, { ...good, lostWrites: { state: 'done', value } }).lines.find((l) => l.check === 'acknowledgedWrites');
+    expect(line({ ...kept, unjudgedKeys: 3 })).toEqual({
+      check: 'acknowledgedWrites',
+      outcome: 'pass',
+      reason: 'MySQL holds every acknowledged write over 2 judged keys (3 keys not judged: a delete may have removed what was acknowledged, or nothing was)',
+    });
+    const lost: LostWriteReport = {
+      ...kept,
+      judgedKeys: 40,
+      lost: 3,
+      samples: [
+        { id: 2, acked: { kind: 'seed', version: 1, entry: null }, final: null },
+        { id: 5, acked: { kind: 'update', version: 3, entry: 17 }, final: 2 },
+        { id: 9, acked: { kind: 'delete', version: 4, entry: 30 }, final: 4 },
+      ],
+    };
+    const v = judge(scenario, { ...good, lostWrites: { state: 'done', value: lost } });
+    expect(v.verdict).toBe('fail');
+    expect(v.reasons).toContain('fail: acknowledgedWrites: 3 lost (id 2: seed row v1, MySQL has no row; id 5: acknowledged update v3, MySQL has v2; id 9: acknowledged delete of v4, MySQL has v4) over 40 judged keys');
+    // beyond five, the other sampled ids, and an ellipsis for those not sampled
+    const many = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, acked: { kind: 'insert' as const, version: 1, entry: i }, final: null }));
+    expect(line({ ...lost, lost: 9, samples: many })?.reason).toBe(
+      '9 lost (id 1: acknowledged insert v1, MySQL has no row; id 2: acknowledged insert v1, MySQL has no row; id 3: acknowledged insert v1, MySQL has no row; id 4: acknowledged insert v1, MySQL has no row; id 5: acknowledged insert v1, MySQL has no row; 4 more: ids 6, 7, …) over 40 judged keys',
+    );
+  });
+
+  it('shows the acknowledged writes as not judged when no acknowledged write obliges a final row', () => {
+    const v = judge(scenario, { ...good, lostWrites: { state: 'done', value: { acknowledged: 4, judgedKeys: 0, unjudgedKeys: 2, lost: 0, samples: [] } } });
+    expect(v.verdict).toBe('pass');
+    expect(v.lines.find((l) => l.check === 'acknowledgedWrites')).toEqual({
+      check: 'acknowledgedWrites',
+      outcome: 'not-judged',
+      reason: 'nothing to judge: no acknowledged write obliges a final row; 4 acknowledged writes (2 keys not judged: a delete may have removed what was acknowledged, or nothing was)',
+    });
   });
 
   it('judges a lag figure that is only a lower bound: fail above the limit, unknown within it, never pass', () => {

@@ -3,7 +3,8 @@
 // (Jepsen's rule), and an unknown line fails the run. A check that had nothing to judge (an anomaly
 // kind no read could show) is `not-judged`: it neither passes nor fails. The run passes when every
 // line is `pass` or `not-judged` and the `converged` line passed: nothing passes silently, and a
-// zero judged from nothing is never shown as a pass.
+// zero judged from nothing is never shown as a pass. One line holds for every run whatever its
+// expectations: `acknowledgedWrites`, every acknowledged write still in MySQL at the end.
 import { normaliseValue } from '../scenario/values.ts';
 import type { Doc, Row } from '../scenario/projection.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -11,6 +12,7 @@ import type { FaultRecordResult, Percentiles, VerdictLine } from '../results/sch
 import { afterHealNote, faultLine } from './fault-lines.ts';
 import type { AnomalyKind, AnomalyReport } from './anomalies.ts';
 import type { ConvergenceReport } from './convergence.ts';
+import type { LostWrite, LostWriteReport } from './lost-writes.ts';
 
 /** The result of one sub-check: its value, or why there is none. */
 export type Outcome<T> = { readonly state: 'done'; readonly value: T } | { readonly state: 'crashed'; readonly error: string };
@@ -38,6 +40,8 @@ export interface Observations {
   readonly checkpoints: readonly { readonly after: string; readonly result: Outcome<ConvergenceReport> }[];
   readonly finalValues: Outcome<readonly FinalState[]>;
   readonly anomalies: Outcome<AnomalyReport>;
+  /** Acknowledged writes checked against MySQL's final rows (every run: no expectation turns it off). */
+  readonly lostWrites: Outcome<LostWriteReport>;
   readonly lag: Outcome<Percentiles>;
   /** The scenario's faults as they went (none: no line). */
   readonly faults?: readonly FaultRecordResult[];
@@ -158,6 +162,30 @@ function kindLines(scenario: Scenario, anomalies: Outcome<AnomalyReport>): Verdi
   });
 }
 
+/** One lost key: `id 5: acknowledged update v3, MySQL has v2`. */
+function describeLost(lost: LostWrite): string {
+  const what = lost.acked.kind === 'seed' ? `seed row v${lost.acked.version}` : lost.acked.kind === 'delete' ? `acknowledged delete of v${lost.acked.version}` : `acknowledged ${lost.acked.kind} v${lost.acked.version}`;
+  return `id ${lost.id}: ${what}, MySQL has ${lost.final === null ? 'no row' : `v${lost.final}`}`;
+}
+
+/** Lost keys described, at most this many in the line (results.json keeps the samples). */
+const LOST_DESCRIBED = 5;
+
+/** The `acknowledgedWrites` line: every acknowledged write still in MySQL at the end (lost-writes.ts). */
+export function lostWriteLine(lostWrites: Outcome<LostWriteReport>): VerdictLine {
+  const check = 'acknowledgedWrites';
+  if (lostWrites.state === 'crashed') return { check, outcome: 'unknown', reason: `check crashed: ${lostWrites.error}` };
+  const r = lostWrites.value;
+  const unjudged = r.unjudgedKeys > 0 ? ` (${plural(r.unjudgedKeys, 'key')} not judged: a delete may have removed what was acknowledged, or nothing was)` : '';
+  const over = `over ${plural(r.judgedKeys, 'judged key')}${unjudged}`;
+  if (r.judgedKeys === 0) return { check, outcome: 'not-judged', reason: `nothing to judge: no acknowledged write obliges a final row; ${plural(r.acknowledged, 'acknowledged write')}${unjudged}` };
+  if (r.lost === 0) return { check, outcome: 'pass', reason: `MySQL holds every acknowledged write ${over}` };
+  const described = r.samples.slice(0, LOST_DESCRIBED).map(describeLost);
+  const rest = r.samples.slice(LOST_DESCRIBED).map((s) => s.id);
+  const more = r.lost > described.length ? `; ${r.lost - described.length} more${rest.length > 0 ? `: ids ${rest.join(', ')}${r.lost > r.samples.length ? ', …' : ''}` : ''}` : '';
+  return { check, outcome: 'fail', reason: `${r.lost} lost (${described.join('; ')}${more}) ${over}` };
+}
+
 function lagLines(scenario: Scenario, lag: Outcome<Percentiles>): VerdictLine[] {
   const limits = scenario.expect.maxLagMs ?? {};
   return (['p50', 'p95', 'p99', 'max'] as const).flatMap((p): VerdictLine[] => {
@@ -195,6 +223,7 @@ export function judge(scenario: Scenario, observed: Observations): Verdict {
     ...guard('converged', () => [withHeal(convergenceLine('converged', required, observed.convergence))]),
     ...guard('finalValues', () => finalValueLines(scenario, observed.finalValues)),
     ...guard('anomalies', () => anomalyLines(scenario, observed.anomalies)),
+    ...guard('acknowledgedWrites', () => [lostWriteLine(observed.lostWrites)]),
     ...guard('maxLagMs', () => lagLines(scenario, observed.lag)),
   ];
   const judged = lines.every((l) => l.outcome === 'pass' || l.outcome === 'not-judged');

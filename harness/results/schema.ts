@@ -121,6 +121,35 @@ export const anomaliesResultSchema = z.discriminatedUnion('state', [
 ]);
 export type AnomaliesResult = z.infer<typeof anomaliesResultSchema>;
 
+/**
+ * Acknowledged writes MySQL no longer holds at the end (harness/checker/lost-writes.ts): an `ok`
+ * write whose row is absent or at a lower version, or an `ok` delete whose row is still there,
+ * where no delete (or, for a delete, no insert) not definitely failed may have come after it.
+ */
+export const lostWritesResultSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('checked'),
+    /** `ok` writes that affected a row (deletes included). */
+    acknowledged: count,
+    /** Keys whose final row a rule applies to; 0 means nothing was judged. */
+    judgedKeys: count,
+    /** Keys the history touched (or seeded) that no rule applies to: a delete may have removed what was acknowledged, or nothing was. */
+    unjudgedKeys: count,
+    /** Judged keys whose final row lost an acknowledged write. */
+    lost: count,
+    /** Some lost keys, in id order: the write acknowledged (kind, version, history index of its completion; null for a seed row) and the final row's version (null: no row). */
+    samples: z.array(
+      z.strictObject({
+        id: z.number(),
+        acked: z.strictObject({ kind: z.enum(['seed', 'insert', 'update', 'increment', 'delete']), version: z.number().int(), entry: count.nullable() }),
+        final: z.number().int().nullable(),
+      }),
+    ),
+  }),
+  crashed,
+]);
+export type LostWritesResult = z.infer<typeof lostWritesResultSchema>;
+
 /** A single write measured with tinybench (warm-up, then timed iterations). */
 export const perOpCostSchema = z.discriminatedUnion('state', [
   z.strictObject({
@@ -257,6 +286,8 @@ export const scenarioResultSchema = z.strictObject({
     .optional(),
   convergence: convergenceResultSchema,
   anomalies: anomaliesResultSchema,
+  /** Acknowledged writes lost in MySQL; absent in results written before it existed. */
+  lostWrites: lostWritesResultSchema.optional(),
   perOpCost: perOpCostSchema,
   /** What the strategy reports about itself (events relayed, retries, …): informative, never judged. */
   stats: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),

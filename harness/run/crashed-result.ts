@@ -22,6 +22,7 @@ function resultWithoutRun(strategy: string, scenario: Scenario, seed: number, wh
     lagMs: { state: 'none', samples: 0, reason: why },
     convergence: { state: 'unknown', error: reason },
     anomalies: { state: 'unknown', error: reason },
+    lostWrites: { state: 'unknown', error: reason },
     perOpCost: { state: 'skipped', reason: why },
     stats: {},
     faults: [],

@@ -49,17 +49,32 @@ export interface SnapshotSources {
   pageSize?: number;
 }
 
+/** What other checks see of one comparison's scans, so they share them instead of reading the stores again. */
+export interface SnapshotTaps {
+  /** Every index document, in scan order. */
+  onIndexDoc?: (doc: IndexDoc) => void;
+  /** Every MySQL row as read (before projection), in ascending id order: the whole table once the comparison returns. */
+  onMysqlRow?: (row: Row) => void;
+}
+
+async function* tapped(rows: AsyncIterable<Row>, onRow: ((row: Row) => void) | undefined): AsyncGenerator<Row> {
+  for await (const row of rows) {
+    onRow?.(row);
+    yield row;
+  }
+}
+
 /** One full comparison of the two stores (the index refreshed first so a scan sees every write). */
-export async function compareSnapshot(sources: SnapshotSources, onIndexDoc?: (doc: IndexDoc) => void): Promise<ConvergenceReport> {
+export async function compareSnapshot(sources: SnapshotSources, taps: SnapshotTaps = {}): Promise<ConvergenceReport> {
   await sources.search.refresh(sources.index);
   const lookupRow = async (id: number): Promise<Doc | null> => {
     const row = await mysqlRow(sources.pool, sources.table, id);
     return row === null ? null : projectRow(sources.entity, row);
   };
   const { entity, pool, search, table, index, pageSize } = sources;
-  return compareStores(entity, projectRows(entity, mysqlRows(pool, table, pageSize)), indexDocs(search, index, pageSize), {
+  return compareStores(entity, projectRows(entity, tapped(mysqlRows(pool, table, pageSize), taps.onMysqlRow)), indexDocs(search, index, pageSize), {
     lookupRow,
-    ...(onIndexDoc ? { onIndexDoc } : {}),
+    ...(taps.onIndexDoc ? { onIndexDoc: taps.onIndexDoc } : {}),
   });
 }
 

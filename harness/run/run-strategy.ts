@@ -14,8 +14,9 @@
 //   5. final reads: compare the stores until they have converged — equal, then quiet, then equal
 //      again on a confirming comparison (see waitForConvergence) — or the timeout passes since the
 //      last acknowledged write (time to convergence; the lag samples keep being watched meanwhile,
-//      and those still unseen are then closed as censored), then check anomalies over the whole
-//      history and the final index, and read the keys the expectations name;
+//      and those still unseen are then closed as censored), then check the whole history against
+//      one more read of the stores — anomalies against the final index, acknowledged writes against
+//      MySQL's final rows (history-checks.ts) — and read the keys the expectations name;
 //   6. judge the expectations; measure one write's cost with tinybench; collect the strategy's
 //      stats and configuration; tear its machinery down and stop the worker.
 // Every check runs under `settle`: one that crashes is reported `unknown`, never a silent pass.
@@ -30,16 +31,16 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { MultiBar } from 'cli-progress';
 import type mysql from 'mysql2/promise';
-import { AnomalyChecker, type AnomalyReport } from '../checker/anomalies.ts';
+import type { AnomalyReport } from '../checker/anomalies.ts';
+import type { LostWriteReport } from '../checker/lost-writes.ts';
 import type { ConvergenceReport } from '../checker/convergence.ts';
 import { PercentileRecorder } from '../checker/percentiles.ts';
 import { judge, settle, type Outcome } from '../checker/verdict.ts';
 import type { Endpoints } from '../env/endpoints.ts';
 import { XaBranches } from '../entity/xa-branch.ts';
 import { monotonicMs } from '../history/entry.ts';
-import { readHistory } from '../history/reader.ts';
 import { HistoryWriter } from '../history/writer.ts';
-import type { AnomaliesResult, ConvergenceResult, JsonValue, PerOpCost, ScenarioResult, Series } from '../results/schema.ts';
+import type { AnomaliesResult, ConvergenceResult, JsonValue, LostWritesResult, PerOpCost, ScenarioResult, Series } from '../results/schema.ts';
 import { phaseGroups } from '../scenario/schedule.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createMysqlPool } from '../stores/mysql.ts';
@@ -50,6 +51,7 @@ import { Workload } from '../workload/generator.ts';
 import type { QuiesceResult, StrategyContext } from '../../strategies/contract.ts';
 import { compareSnapshot, finalStates, waitForConvergence, type ConvergenceProbe, type ConvergenceWait, type SnapshotSources } from './final-read.ts';
 import { historyFileName } from './history-file.ts';
+import { checkHistory } from './history-checks.ts';
 import { removeLease, writeLease } from './lease.ts';
 import { dropPairData, tearDownInFreshWorker } from './pair-cleanup.ts';
 import { expectationFor } from './pair-expectation.ts';
@@ -136,6 +138,12 @@ export function anomaliesResult(outcome: Outcome<AnomalyReport>): AnomaliesResul
     unjudgedKeys: a.unjudgedKeys,
     ...(a.phantoms === null ? {} : { phantoms: JSON.parse(JSON.stringify(a.phantoms)) as NonNullable<Extract<AnomaliesResult, { state: 'checked' }>['phantoms']> }),
   };
+}
+
+export function lostWritesResult(outcome: Outcome<LostWriteReport>): LostWritesResult {
+  if (outcome.state === 'crashed') return { state: 'unknown', error: outcome.error };
+  const { acknowledged, judgedKeys, unjudgedKeys, lost, samples } = outcome.value;
+  return { state: 'checked', acknowledged, judgedKeys, unjudgedKeys, lost, samples: samples.map((s) => ({ id: s.id, acked: { ...s.acked }, final: s.final })) };
 }
 
 function scalarStats(stats: Record<string, unknown>): Record<string, number | string | boolean> {
@@ -285,13 +293,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
     const carried = equalSince?.ack === lastAck.time ? { equalSince: equalSince.at } : {};
     const convergence = await settle(() => waitForConvergence(probe, { since: lastAck.time, timeoutMs, now: monotonicMs, onCheck, ...carried }));
     await lag.finish();
-    const anomalies = await settle(async () => {
-      const checker = new AnomalyChecker(scenario.entity, seedRows);
-      await checker.consume(readHistory(path.join(input.runDir, historyFile)));
-      await compareSnapshot(sources, (doc) => checker.observeFinal(doc));
-      checker.endFinal();
-      return checker.report();
-    });
+    const { anomalies, lostWrites } = await checkHistory(path.join(input.runDir, historyFile), seedRows, sources);
     const finalValues = await settle(() => finalStates(sources, scenario.expect.finalValues.map((expected) => expected.id)));
     const lagSummary = lag.summary();
     // Each fault's catch-up is read off the lag samples, final once they are all closed.
@@ -306,6 +308,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       checkpoints,
       finalValues,
       anomalies,
+      lostWrites,
       lag: { state: 'done', value: lagSummary },
       faults,
       ...(afterHealMs !== undefined ? { afterHealMs } : {}),
@@ -338,6 +341,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
       lagSampling: lag.sampling(),
       convergence: convergenceResult(convergence, afterHealMs),
       anomalies: anomaliesResult(anomalies),
+      lostWrites: lostWritesResult(lostWrites),
       perOpCost,
       stats: scalarStats(stats),
       ...(config ? { config: JSON.parse(JSON.stringify(config)) as Record<string, JsonValue> } : {}),

@@ -1,6 +1,8 @@
 // The harness end to end on the real services with the naive strategy: it converges on the seed's
 // counter race and a small bulk run; documents the test itself deletes, alters and plants in the
-// index after the workload (one under another row's _id) are reported as exactly those ids; a malformed scenario exits 2 with
+// index after the workload (one under another row's _id) are reported as exactly those ids;
+// acknowledged writes the test takes back in MySQL and the index alike (so the stores still agree)
+// fail the pair on `acknowledgedWrites` with exactly those ids; a malformed scenario exits 2 with
 // its YAML path before anything starts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { REPO_ROOT } from '../../harness/env/state.ts';
 import { scenarioResultSchema } from '../../harness/results/schema.ts';
 import { runStrategy } from '../../harness/run/run-strategy.ts';
 import { loadScenario, parseScenario } from '../../harness/scenario/load.ts';
+import { createMysqlPool } from '../../harness/stores/mysql.ts';
 import { connectSearch } from '../../harness/stores/search/connect-search.ts';
 
 const endpoints = inject('endpoints');
@@ -33,6 +36,27 @@ function run(scenario: Awaited<ReturnType<typeof loadScenario>>, afterWorkload?:
   });
 }
 
+const TAMPER = `
+name: tamper
+description: sequential upserts the test then tampers with
+entity:
+  table: tamper
+  columns:
+    name: { type: varchar, length: 32 }
+    amount: { type: int }
+seed:
+  generate: { count: 50, firstId: 1 }
+phases:
+  - name: touch
+    ops: 100
+    concurrency: 1
+    mix: { update: 1 }
+    keys: { select: sequential }
+faults: []
+expect:
+  convergenceTimeoutMs: 1500
+`;
+
 describe('naive through the harness', () => {
   it('converges on counter-race: the counter is 2 × increments + 1 in both stores', async () => {
     const scenario = await loadScenario(scenarioFile('counter-race'), { increments: '400' });
@@ -42,6 +66,8 @@ describe('naive through the harness', () => {
     expect(result.convergence).toMatchObject({ state: 'checked', converged: true, missing: 0, extra: 0, mismatched: 0 });
     expect(result.lines.find((line) => line.check === 'finalValues[0].counter')).toMatchObject({ outcome: 'pass' });
     expect(result.lines.find((line) => line.check === 'finalValues[0].counter')?.reason).toContain('801');
+    expect(result.lostWrites).toEqual({ state: 'checked', acknowledged: 401, judgedKeys: 1, unjudgedKeys: 0, lost: 0, samples: [] });
+    expect(result.lines.find((line) => line.check === 'acknowledgedWrites')).toEqual({ check: 'acknowledgedWrites', outcome: 'pass', reason: 'MySQL holds every acknowledged write over 1 judged key' });
     expect(result.verdict).toBe('pass');
   });
 
@@ -67,33 +93,12 @@ describe('naive through the harness', () => {
     // Every 10th write sampled, every one timed: the deletes' documents were seen before they went.
     expect(result.lagSampling).toEqual({ every: 10, sampled: 90, observed: 90, censored: 0, superseded: 0, unconfirmed: 0 });
     expect(result.lagMs).toMatchObject({ state: 'measured', samples: 90 });
+    // every row inserted, updated and deleted, each delete acknowledged: all 300 must be gone
+    expect(result.lostWrites).toMatchObject({ state: 'checked', acknowledged: 900, judgedKeys: 300, lost: 0 });
   });
 
   it('reports exactly the documents the test removed, altered and planted in the index', async () => {
-    const scenario = parseScenario(
-      `
-name: tamper
-description: sequential upserts the test then tampers with
-entity:
-  table: tamper
-  columns:
-    name: { type: varchar, length: 32 }
-    amount: { type: int }
-seed:
-  generate: { count: 50, firstId: 1 }
-phases:
-  - name: touch
-    ops: 100
-    concurrency: 1
-    mix: { update: 1 }
-    keys: { select: sequential }
-faults: []
-expect:
-  convergenceTimeoutMs: 1500
-`,
-      {},
-      'tamper.yaml',
-    );
+    const scenario = parseScenario(TAMPER, {}, 'tamper.yaml');
     const { result } = await run(scenario, async ({ index }) => {
       const search = await connectSearch(endpoints.search.url);
       await search.delete(index, '7');
@@ -116,6 +121,45 @@ expect:
     });
     expect(result.verdict).toBe('fail');
     expect(result.reasons.join('\n')).toMatch(/fail: converged: 2 missing \(ids 7, 23\), 1 extra \(ids 999\), 2 mismatched \(ids 13, 31\)/);
+    // the index was tampered with, MySQL was not: no acknowledged write is lost
+    expect(result.lines.find((line) => line.check === 'acknowledgedWrites')).toMatchObject({ outcome: 'pass' });
+  });
+
+  it('fails on acknowledged writes taken back in MySQL and the index alike, which convergence cannot see', async () => {
+    // Every row is updated twice (version 3). The test rolls row 17 back to its first update and
+    // removes row 40, in both stores, so that they still agree.
+    const scenario = parseScenario(TAMPER, {}, 'tamper.yaml');
+    const { result } = await run(scenario, async ({ table, index }) => {
+      const pool = createMysqlPool(endpoints.mysql, { connectionLimit: 1 });
+      const search = await connectSearch(endpoints.search.url);
+      try {
+        await pool.query(`UPDATE \`${table}\` SET version = 2 WHERE id = 17`);
+        await pool.query(`DELETE FROM \`${table}\` WHERE id = 40`);
+        const doc = await search.get(index, '17');
+        await search.index(index, '17', { ...doc!.source, version: 2 });
+        await search.delete(index, '40');
+      } finally {
+        await pool.end();
+        await search.close();
+      }
+    });
+    expect(result.convergence).toMatchObject({ state: 'checked', converged: true, missing: 0, extra: 0, mismatched: 0 });
+    expect(result.lostWrites).toMatchObject({
+      state: 'checked',
+      acknowledged: 100,
+      judgedKeys: 50,
+      lost: 2,
+      samples: [
+        { id: 17, acked: { kind: 'update', version: 3 }, final: 2 },
+        { id: 40, acked: { kind: 'update', version: 3 }, final: null },
+      ],
+    });
+    expect(result.verdict).toBe('fail');
+    expect(result.lines.find((line) => line.check === 'acknowledgedWrites')).toEqual({
+      check: 'acknowledgedWrites',
+      outcome: 'fail',
+      reason: '2 lost (id 17: acknowledged update v3, MySQL has v2; id 40: acknowledged update v3, MySQL has no row) over 50 judged keys',
+    });
   });
 });
 

@@ -9,9 +9,11 @@
 // up-to-date run, defects are injected, each on its own key, concurrently with other writes on that
 // key, and the exact anomalies and differences they must cause are returned beside the run:
 // divergence, document identity (right bodies under wrong `_id`s), values that differ only in a
-// way a lenient normalisation would miss, and the anomaly kinds.
+// way a lenient normalisation would miss, the anomaly kinds, and acknowledged writes lost in MySQL
+// and the index alike (which no comparison of the two can see).
 import type { IndexDoc } from '../../harness/checker/convergence.ts';
 import type { AnomalyKind, AnomalySample } from '../../harness/checker/anomalies.ts';
+import type { LostWrite } from '../../harness/checker/lost-writes.ts';
 import type { HistoryEntry, ReadValue } from '../../harness/history/entry.ts';
 import { projectRow, type Doc, type Row } from '../../harness/scenario/projection.ts';
 import type { Entity, Scalar } from '../../harness/scenario/schema.ts';
@@ -57,6 +59,9 @@ export const DEFECTS = [
   'finalResurrection',
   'dirty',
   'stale',
+  'lostUpdate',
+  'lostInsert',
+  'keptDelete',
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 
@@ -71,6 +76,8 @@ export interface Expected {
   /** Per mismatched id whose differences are known: exactly these fields, or at least these. */
   readonly fields: { id: number; fields: string[]; exactly: boolean }[];
   readonly anomalies: Record<AnomalyKind, AnomalySample[]>;
+  /** Keys whose acknowledged write MySQL lost (and the index with it), in id order. */
+  readonly lostWrites: LostWrite[];
 }
 
 export interface SyntheticRun {
@@ -109,6 +116,8 @@ interface PlannedOp {
   version?: number | null;
   /** Which defect this read demonstrates (its completion index becomes the expected sample). */
   tag?: AnomalyKind;
+  /** An acknowledged write MySQL will not hold: the final row's version (null: no row). */
+  lost?: { final: number | null };
 }
 
 /** The index's spelling of a document: booleans as 0/1, datetimes as epoch ms or SQL text, BIGINTs as strings. */
@@ -164,10 +173,11 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
     state.set(id, { id, version: 1, ...values });
   }
   const initial = new Map([...state].map(([id, row]) => [id, row as RowState]));
-  const facts = new Map<number, { inserts: number; unknownInsert: boolean; wildcard: boolean }>();
-  const fact = (id: number): { inserts: number; unknownInsert: boolean; wildcard: boolean } => {
+  type Facts = { inserts: number; unknownInsert: boolean; unknownDelete: boolean; wildcard: boolean };
+  const facts = new Map<number, Facts>();
+  const fact = (id: number): Facts => {
     let f = facts.get(id);
-    if (f === undefined) facts.set(id, (f = { inserts: id <= seeded ? 1 : 0, unknownInsert: false, wildcard: false }));
+    if (f === undefined) facts.set(id, (f = { inserts: id <= seeded ? 1 : 0, unknownInsert: false, unknownDelete: false, wildcard: false }));
     return f;
   };
   const features = { reads: 0, unknownWrites: 0, failedWrites: 0, reinserts: 0, laggingReads: 0, lagLookalikes: 0, replays: 0, rejected: 0 };
@@ -236,6 +246,7 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
       continue;
     }
     if (p.outcome === 'unknown' && op.kind !== 'delete') f.wildcard = true;
+    if (p.outcome === 'unknown' && op.kind === 'delete') f.unknownDelete = true;
     if (!applies) continue;
     if (current === null) {
       Object.assign(p, { value: null, version: null });
@@ -275,6 +286,7 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
     extraNonNumeric: [],
     fields: [],
     anomalies: { dirtyReads: [], resurrections: [], versionRegressions: [], staleReads: [] },
+    lostWrites: [],
   };
   const finalIndexEdits: ((docs: Map<string, Record<string, unknown>>) => void)[] = [];
   const injected: Defect[] = [];
@@ -308,6 +320,12 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
           return f.inserts <= 1 && !f.wildcard;
         case 'finalResurrection':
           return !f.unknownInsert && !f.wildcard;
+        case 'lostUpdate':
+          // a delete of unknown outcome may take effect at any time: no later write can be judged
+          return !f.unknownDelete;
+        case 'keptDelete':
+          // an insert of unknown outcome may re-create the row at any time
+          return !f.unknownInsert;
         case 'dirty':
           return !f.wildcard;
         default:
@@ -322,7 +340,7 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
     };
     const fresh = (): number => keySpace + 100 + injected.length;
     const two = defect === 'swapped' || defect === 'cloned';
-    if (candidates.length < (two ? 2 : 1) && defect !== 'orphan' && defect !== 'strayKey') continue;
+    if (candidates.length < (two ? 2 : 1) && defect !== 'orphan' && defect !== 'strayKey' && defect !== 'lostInsert') continue;
     injected.push(defect);
     slot += 1_000;
     if (defect === 'orphan') {
@@ -337,6 +355,16 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
       finalIndexEdits.push((docs) => docs.set(key, respell(projectRow(ENTITY, { id: like, version: 1, ...generateValues(ENTITY.columns, COLUMNS, rng) }), rng)));
       if (!expected.extraNonNumeric.includes(key)) expected.extraNonNumeric.push(key);
       else injected.pop();
+      continue;
+    }
+    if (defect === 'lostInsert') {
+      // An insert acknowledged and in neither store, while a delete that found no row and a failed
+      // delete overlap it (neither may excuse it).
+      const id = fresh();
+      const row: RowState = { id, version: 1, ...generateValues(ENTITY.columns, COLUMNS, rng) };
+      at('delete', id, 0, 4, 'ok', wrote(null));
+      at('insert', id, 2, 10, 'ok', { ...wrote(row), lost: { final: null } }, generateValues(ENTITY.columns, COLUMNS, rng));
+      at('delete', id, 5, 15, 'fail');
       continue;
     }
     const id = pick() as number;
@@ -449,6 +477,24 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
         state.set(id, null);
         break;
       }
+      case 'lostUpdate': {
+        // An update acknowledged and in neither store (both hold the row before it), while a failed
+        // delete and an increment of unknown outcome overlap it.
+        at('update', id, 0, 10, 'ok', { ...wrote(next), lost: { final: row.version } }, { name: next.name as string });
+        at('delete', id, 2, 12, 'fail');
+        at('increment', id, 5, 20, 'unknown');
+        break;
+      }
+      case 'keptDelete': {
+        // A delete acknowledged and undone in both stores, while a failed insert and an update of
+        // unknown outcome overlap it (neither can bring the row back); the index still holds the
+        // row, which is also a resurrection in the final index.
+        at('delete', id, 0, 5, 'ok', { ...wrote(row), lost: { final: row.version } });
+        at('insert', id, 2, 8, 'fail', {}, generateValues(ENTITY.columns, COLUMNS, rng));
+        at('update', id, 3, 15, 'unknown', {}, { name: `late${seed}x${id}` });
+        expected.anomalies.resurrections.push({ id, read: null });
+        break;
+      }
       case 'finalResurrection': {
         at('delete', id, 0, 5, 'ok', wrote(row));
         at('update', id, 2, 15, 'ok', wrote(null), { name: `late${seed}x${id}` });
@@ -464,17 +510,19 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
 
   // The history: every invocation and completion in time order (an unknown write completes when
   // the harness gave up on it). Each operation runs on its own logical process.
-  const events: { time: number; entry: Omit<HistoryEntry, 'index'>; tag?: AnomalyKind; id: number }[] = [];
+  const events: { time: number; entry: Omit<HistoryEntry, 'index'>; tag?: AnomalyKind; lost?: LostWrite; id: number }[] = [];
   [...planned, ...patterns].forEach((p, process) => {
     events.push({ time: p.invoke, id: p.op.id, entry: { process, type: 'invoke', op: p.op, time: p.invoke } });
     const done: Omit<HistoryEntry, 'index'> = { process, type: p.outcome, op: p.op, time: p.complete };
     if (p.outcome === 'ok') Object.assign(done, { value: p.value ?? null, version: p.version ?? null });
     if (p.op.kind === 'read') done.store = 'index';
-    events.push({ time: p.complete, id: p.op.id, entry: done, ...(p.tag === undefined ? {} : { tag: p.tag }) });
+    const lost = p.lost === undefined ? {} : { lost: { id: p.op.id, acked: { kind: p.op.kind as LostWrite['acked']['kind'], version: p.version as number, entry: -1 }, final: p.lost.final } };
+    events.push({ time: p.complete, id: p.op.id, entry: done, ...(p.tag === undefined ? {} : { tag: p.tag }), ...lost });
   });
   events.sort((a, b) => a.time - b.time);
   const history = events.map((e, index) => {
     if (e.tag !== undefined) expected.anomalies[e.tag].push({ id: e.id, read: index });
+    if (e.lost !== undefined) expected.lostWrites.push({ ...e.lost, acked: { ...e.lost.acked, entry: index } });
     return { index, ...e.entry };
   });
 
@@ -489,6 +537,7 @@ export function syntheticRun(seed: number, maxDefects: number, model: IndexModel
     .map((entry) => entry.doc);
   for (const list of [expected.missing, expected.extra, expected.mismatched]) list.sort((a, b) => a - b);
   expected.extraNonNumeric.sort();
+  expected.lostWrites.sort((a, b) => a.id - b.id);
   for (const list of Object.values(expected.anomalies)) list.sort((a, b) => a.id - b.id || (a.read ?? Infinity) - (b.read ?? Infinity));
   return { seedRows, history, mysql, index, injected, expected, features };
 }
