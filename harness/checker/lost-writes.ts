@@ -130,7 +130,8 @@ export class LostWriteChecker {
   // `done` null: never completed, so of unknown outcome.
   #complete(invoke: HistoryEntry, done: HistoryEntry | null): void {
     const { op } = invoke;
-    if (op.kind === 'read') return;
+    // A read writes nothing; an xaRollback branch is rolled back by the harness (always `fail`).
+    if (op.kind === 'read' || op.kind === 'xaRollback') return;
     const key = this.#key(op.id);
     const type = done === null ? 'unknown' : done.type;
     if (type === 'fail') return;
