@@ -2,7 +2,7 @@
 // connect-restart and strategy-crash (scenarios/faults/) against cdc and naive, 20 s of mixed
 // workload each. Every fault is injected on the real service and healed; cdc converges after each
 // with every check passing; under strategy-crash it does so over more than 1,000 acknowledged
-// writes; naive's verdicts are whatever happened (it may diverge there), each fault recorded with
+// writes, none of them lost (each still in MySQL at its version, so in the index too); naive's verdicts are whatever happened (it may diverge there), each fault recorded with
 // its window, heal and the writes in flight; the exit code is 0 (every pair as its scenario
 // expects).
 import { spawnSync } from 'node:child_process';
@@ -54,6 +54,9 @@ describe('the fault matrix in CI', () => {
     }
     const crash = file.results.find((result) => result.strategy === 'cdc' && result.scenario === 'fault-strategy-crash')!;
     expect(await acknowledgedWrites(out, crash)).toBeGreaterThan(1000);
+    // No acknowledged write lost: each still in MySQL at its version or later (and, converged, in the index).
+    expect(crash.lostWrites).toMatchObject({ state: 'checked', lost: 0 });
+    expect(crash.lostWrites?.state === 'checked' ? crash.lostWrites.judgedKeys : 0).toBeGreaterThan(1000);
     expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('strategy-crash on worker at load 40%');
   });
 });
