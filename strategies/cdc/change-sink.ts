@@ -47,6 +47,8 @@ export interface SinkCounters {
   bulkRequests: number;
   bulkRetries: number;
   consumerCrashes: number;
+  /** Fresh consumers started after a crash kafkajs would not restart itself. */
+  consumerRestarts: number;
   keyBytes: number;
   valueBytesWithSchema: number;
   valueBytesWithoutSchema: number;
@@ -76,6 +78,7 @@ export class ChangeSink {
     bulkRequests: 0,
     bulkRetries: 0,
     consumerCrashes: 0,
+    consumerRestarts: 0,
     keyBytes: 0,
     valueBytesWithSchema: 0,
     valueBytesWithoutSchema: 0,
@@ -85,6 +88,8 @@ export class ChangeSink {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private busy = 0;
+  /** Set by stop(): a consumer crash is then not restarted. */
+  private stopping = false;
   private previous: SinkRecord | null = null;
   /** Offset of a delete event whose tombstone has not arrived yet: commits stop short of it. */
   private heldDelete: string | null = null;
@@ -102,9 +107,36 @@ export class ChangeSink {
   }
 
   async start(): Promise<void> {
-    const { kafka, settings } = this.options;
+    const { kafka } = this.options;
     this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
+    await this.runConsumer();
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only after a retriable error. After any other — e.g. "the
+   * coordinator is not aware of this member" once a long search outage kept a batch retrying past
+   * the session — it stays stopped, and the sink would consume nothing more for good. Start a fresh
+   * consumer in the same group instead: it resumes from the committed offsets, and the external
+   * versions make the redelivered changes harmless.
+   */
+  private async restartConsumer(): Promise<void> {
+    this.counters.consumerRestarts++;
+    await this.consumer?.disconnect().catch(() => {});
+    for (let attempt = 0; !this.stopping; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * 2 ** attempt)));
+      if (this.stopping) return;
+      try {
+        await this.runConsumer();
+        return;
+      } catch {
+        await this.consumer?.disconnect().catch(() => {});
+      }
+    }
+  }
+
+  private async runConsumer(): Promise<void> {
+    const { kafka, settings } = this.options;
     const maxBytesPerPartition = Math.min(16 << 20, Math.max(1 << 20, settings.batchSize * settings.maxInFlight * 4096));
     const consumer = kafka.consumer({
       groupId: this.options.group,
@@ -115,8 +147,9 @@ export class ChangeSink {
       maxBytes: maxBytesPerPartition * 2,
       allowAutoTopicCreation: false,
     });
-    consumer.on(consumer.events.CRASH, () => {
+    consumer.on(consumer.events.CRASH, (event) => {
       this.counters.consumerCrashes++;
+      if (!event.payload.restart && !this.stopping && this.consumer === consumer) void this.restartConsumer();
     });
     this.consumer = consumer;
     await consumer.connect();
@@ -150,6 +183,7 @@ export class ChangeSink {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect().catch(() => {});
     await this.producer?.disconnect().catch(() => {});
     this.consumer = undefined;
