@@ -1,13 +1,18 @@
-// The strategy registry: one entry per strategy name — its factory, a one-line description, and
-// whether it is a control group (a strategy expected to diverge, kept to show that the checker
-// catches it). The CLI and the scenario loader validate names against it, the worker process
+// The strategy registry: one entry per strategy name — its factory, a one-line description, the
+// zod schema of its options (`strategies.<name>` in a scenario), and whether it is a control group
+// (a strategy expected to diverge, kept to show that the checker catches it). The CLI and the scenario loader validate names against it, the worker process
 // builds strategies from it by name, and the bench reads `controlGroup` to word an expected
 // divergence that did not happen.
+import { z } from 'zod';
 import { ConfigError } from '../harness/errors.ts';
+import { cdcOptionsSchema } from '../harness/scenario/schema.ts';
 import type { StrategyFactory } from './contract.ts';
 import { cdcStrategy } from './cdc/index.ts';
 import { naiveStrategy } from './naive/index.ts';
 import { sagaStrategy } from './saga/index.ts';
+import { sagaOptionsSchema } from './saga/options.ts';
+import { twoPcStrategy } from './2pc/index.ts';
+import { twoPcOptionsSchema } from './2pc/options.ts';
 
 export interface StrategyEntry {
   readonly factory: StrategyFactory;
@@ -18,6 +23,8 @@ export interface StrategyEntry {
    * lists it in `expect.mayFail`, its failure is the expected outcome and its pass is information.
    */
   readonly controlGroup: boolean;
+  /** The strategy's options (`strategies.<name>` in a scenario), a zod schema with their defaults. */
+  readonly optionsSchema: z.ZodType;
 }
 
 export const strategyRegistry: Readonly<Record<string, StrategyEntry>> = {
@@ -25,16 +32,25 @@ export const strategyRegistry: Readonly<Record<string, StrategyEntry>> = {
     factory: naiveStrategy,
     description: 'dual write: MySQL, then the index, with no coordination',
     controlGroup: true,
+    optionsSchema: z.strictObject({}),
   },
   cdc: {
     factory: cdcStrategy,
     description: "the seed's pipeline: Debezium captures the binlog into Kafka, a sink applies it to the index with external versions",
     controlGroup: false,
+    optionsSchema: cdcOptionsSchema,
   },
   saga: {
     factory: sagaStrategy,
     description: 'an orchestrated saga (xstate): row and saga log in one transaction, then a versioned index step, compensation on definite rejection, recovery from the log',
     controlGroup: false,
+    optionsSchema: sagaOptionsSchema,
+  },
+  '2pc': {
+    factory: twoPcStrategy,
+    description: 'two-phase commit: an XA branch in MySQL and a staged document in the engine per write, a durable decision log, presumed abort, recovery of in-doubt branches',
+    controlGroup: false,
+    optionsSchema: twoPcOptionsSchema,
   },
 };
 

@@ -42,7 +42,7 @@ export function classifyMysqlError(error: unknown, committing: boolean): Converg
 export type Queryable = Pick<mysql.PoolConnection, 'query' | 'beginTransaction' | 'commit' | 'rollback'>;
 
 /** The row `id` as committed (or under this transaction), `FOR UPDATE` when asked; null when absent. */
-export async function selectRow(connection: Queryable, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
+export async function selectRow(connection: Pick<Queryable, 'query'>, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
   const statement = selectRowStatement(table, id, forUpdate);
   const [rows] = await connection.query<mysql.RowDataPacket[]>(statement.sql, statement.params);
   const row = rows[0];
@@ -62,7 +62,7 @@ export interface WriteStatementsResult {
  * takes the row's lock (the INSERT, the UPDATE, or the delete's SELECT … FOR UPDATE), unless
  * `readBefore` asks for the before-image of an update or increment first (that read then locks).
  */
-export async function writeRowStatements(connection: Queryable, table: string, op: Op, readBefore: boolean): Promise<WriteStatementsResult> {
+export async function writeRowStatements(connection: Pick<Queryable, 'query'>, table: string, op: Op, readBefore: boolean): Promise<WriteStatementsResult> {
   let before: RowValue | null = null;
   switch (op.kind) {
     case 'insert': {

@@ -196,7 +196,7 @@ const expectSchema = z.strictObject({
 export type Expect = z.output<typeof expectSchema>;
 
 /** The cdc strategy's options (see strategies/cdc/). */
-const cdcOptionsSchema = z.strictObject({
+export const cdcOptionsSchema = z.strictObject({
   /** Debezium source connector document (`{name, config}`), a path from the repository root. Default: the seed's, strategies/cdc/connectors/seed-source.json. */
   source: z.string().min(1).optional(),
   /** Elasticsearch sink connector document whose semantics the sink applies. Default: the seed's, strategies/cdc/connectors/seed-sink.json. */

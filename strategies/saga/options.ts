@@ -1,7 +1,7 @@
 // The saga strategy's options (`strategies.saga` in a scenario), as a zod schema with their
 // defaults, and their parsing: a bad option is a ConfigError naming it.
 import { z } from 'zod';
-import { ConfigError } from '../../harness/errors.ts';
+import { optionsError, parseStrategyOptions } from '../parse-options.ts';
 
 export const sagaOptionsSchema = z.strictObject({
   /**
@@ -37,19 +37,8 @@ export type SagaOptions = z.output<typeof sagaOptionsSchema>;
 
 /** The options from `context.options`, defaults applied; a ConfigError naming every bad option. */
 export function parseSagaOptions(raw: unknown): SagaOptions {
-  const parsed = sagaOptionsSchema.safeParse(raw ?? {});
-  if (parsed.success) {
-    const { retryInitialMs, retryMaxMs } = parsed.data;
-    if (retryMaxMs < retryInitialMs) return fail([`strategies.saga.retryMaxMs: ${retryMaxMs} is below retryInitialMs (${retryInitialMs})`]);
-    return parsed.data;
-  }
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `strategies.saga.${key}`).join(', ') : `strategies.saga.${issue.path.join('.')}`;
-    return `${path}: ${issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message}`;
-  });
-  return fail(problems);
-}
-
-function fail(problems: string[]): never {
-  throw new ConfigError(`saga options: ${problems.join('; ')}`);
+  const options = parseStrategyOptions('saga', sagaOptionsSchema, raw);
+  const { retryInitialMs, retryMaxMs } = options;
+  if (retryMaxMs < retryInitialMs) throw optionsError('saga', [`strategies.saga.retryMaxMs: ${retryMaxMs} is below retryInitialMs (${retryInitialMs})`]);
+  return options;
 }
