@@ -11,7 +11,6 @@
 //   ended and rolled back.
 import type mysql from 'mysql2/promise';
 import { classifyMysqlError } from '../../harness/entity/mysql-writes.ts';
-import type { ConvergeError } from '../../harness/errors.ts';
 import { runBranches, type RecoveredBranch } from './xid.ts';
 
 const isUnknownXid = (error: unknown) => (error as { code?: string }).code === 'ER_XAER_NOTA';
@@ -58,35 +57,23 @@ export class XaBranch {
   }
 }
 
-/** XA COMMIT of a prepared branch from any connection; false when the server does not know the xid (ended already). */
-export async function commitPrepared(pool: mysql.Pool, xid: string): Promise<boolean> {
+/** XA COMMIT or ROLLBACK of a prepared branch from any connection; false when the server does not know the xid (ended already). */
+async function endPrepared(pool: mysql.Pool, xid: string, how: 'COMMIT' | 'ROLLBACK'): Promise<boolean> {
   try {
-    await pool.query('XA COMMIT ?', [xid]);
+    await pool.query(`XA ${how} ?`, [xid]);
     return true;
   } catch (error) {
     if (isUnknownXid(error)) return false;
-    throw classifyXaError(error);
+    // Whether it took effect is not known, and it may be repeated.
+    throw classifyMysqlError(error, true);
   }
 }
 
-/** XA ROLLBACK of a prepared branch from any connection; false when the server does not know the xid. */
-export async function rollbackPrepared(pool: mysql.Pool, xid: string): Promise<boolean> {
-  try {
-    await pool.query('XA ROLLBACK ?', [xid]);
-    return true;
-  } catch (error) {
-    if (isUnknownXid(error)) return false;
-    throw classifyXaError(error);
-  }
-}
+export const commitPrepared = (pool: mysql.Pool, xid: string) => endPrepared(pool, xid, 'COMMIT');
+export const rollbackPrepared = (pool: mysql.Pool, xid: string) => endPrepared(pool, xid, 'ROLLBACK');
 
 /** The prepared branches of this run (XA RECOVER filtered by the run's xid prefix). */
 export async function preparedBranches(pool: mysql.Pool, prefix: string): Promise<string[]> {
   const [rows] = await pool.query<(mysql.RowDataPacket & RecoveredBranch)[]>('XA RECOVER');
   return runBranches(rows, prefix);
-}
-
-/** An XA COMMIT or ROLLBACK that failed: whether it took effect is not known, and it may be repeated. */
-function classifyXaError(error: unknown): ConvergeError {
-  return classifyMysqlError(error, true);
 }

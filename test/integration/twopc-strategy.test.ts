@@ -10,39 +10,26 @@
 import { randomUUID } from 'node:crypto';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { compareSnapshot } from '../../harness/run/final-read.ts';
 import { projectRow } from '../../harness/scenario/projection.ts';
-import type { Entity } from '../../harness/scenario/schema.ts';
 import { createMysqlPool } from '../../harness/stores/mysql.ts';
 import { connectSearch } from '../../harness/stores/search/connect-search.ts';
 import type { SearchPort } from '../../harness/stores/search/search-port.ts';
 import { StrategyWorker } from '../../harness/worker/strategy-worker.ts';
-import type { Op } from '../../harness/workload/op.ts';
 import type { StrategyContext } from '../../strategies/contract.ts';
 import { decisionLogTable } from '../../strategies/2pc/decision-log-sql.ts';
 import { stagingIndexName } from '../../strategies/2pc/search-participant.ts';
 import { runBranches, xidPrefix, type RecoveredBranch } from '../../strategies/2pc/xid.ts';
+import { counterEntity, counterRow, expectConverged as expectConvergedOf, opBuilder, POISON, setWriteBlock as setWriteBlockOf } from './strategy-kit.ts';
 
 const endpoints = inject('endpoints');
 const suffix = randomUUID().slice(0, 8);
-const POISON = 9_999_999_999;
-const entity: Entity = {
-  table: 'twopc_it',
-  columns: {
-    name: { type: 'varchar', length: 32, nullable: false },
-    amount: { type: 'bigint', nullable: false, indexType: 'integer' },
-    counter: { type: 'bigint', nullable: false },
-  },
-  projection: { rename: {}, drop: [], computed: {} },
-};
+const entity = counterEntity('twopc_it');
 
 let pool: mysql.Pool;
 let search: SearchPort;
 const contexts: StrategyContext[] = [];
 const workers: StrategyWorker[] = [];
-let step = 0;
-const op = (kind: Op['kind'], id: number, values?: Record<string, string | number>): Op => ({ index: step++, phase: 'it', kind, id, ...(values ? { values } : {}) });
-const increment = (id: number): Op => ({ ...op('increment', id), column: 'counter', delta: 1 });
+const { op, increment } = opBuilder();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A 2pc run on its own table and index: a worker that set it up, and the run's names. */
@@ -86,11 +73,7 @@ async function decisions(log: string): Promise<{ xid: string; decision: string; 
 }
 
 /** The row as committed (a consistent read: a prepared branch's change is not visible, and does not block it). */
-async function rowOf(table: string, id: number): Promise<(Record<string, unknown> & { id: number; version: number }) | null> {
-  const [rows] = await pool.query<mysql.RowDataPacket[]>(`SELECT * FROM \`${table}\` WHERE id = ?`, [id]);
-  const row = rows[0];
-  return row ? { ...row, id: Number(row.id), version: Number(row.version), amount: Number(row.amount), counter: Number(row.counter) } : null;
-}
+const rowOf = (table: string, id: number) => counterRow(pool, table, id);
 
 async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -100,21 +83,9 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
   }
 }
 
-async function setWriteBlock(index: string, blocked: boolean): Promise<void> {
-  const response = await fetch(`${endpoints.search.url}/${index}/_settings`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ 'index.blocks.read_only_allow_delete': blocked ? true : null }),
-  });
-  expect(response.status).toBe(200);
-}
+const setWriteBlock = (index: string, blocked: boolean) => setWriteBlockOf(endpoints.search.url, index, blocked);
 
-async function expectConverged(worker: StrategyWorker, context: StrategyContext): Promise<void> {
-  const quiet = await worker.quiesce(60_000);
-  expect(quiet.quiet, quiet.detail).toBe(true);
-  const report = await compareSnapshot({ pool, search, entity, table: context.table, index: context.index });
-  expect(report, JSON.stringify(report.sampleIds)).toMatchObject({ converged: true, missing: 0, extra: 0, mismatched: 0 });
-}
+const expectConverged = (worker: StrategyWorker, context: StrategyContext) => expectConvergedOf(worker, { pool, search, entity, table: context.table, index: context.index });
 
 beforeAll(async () => {
   pool = createMysqlPool(endpoints.mysql, { connectionLimit: 4 });
