@@ -94,11 +94,14 @@ export class Coordinator {
     let connection: mysql.PoolConnection | undefined;
     let branch: XaBranch | undefined;
     try {
-      connection = await pool.getConnection();
+      connection = await pool.getConnection().catch((error: unknown) => {
+        throw classifyMysqlError(error, false); // no branch was started
+      });
       branch = new XaBranch(connection, tx.xid);
       const outcome = await this.runStatements(tx, branch, op);
       if (!outcome.value) {
-        await branch.rollback();
+        // Nothing changed; a branch that cannot be rolled back here dies with its connection.
+        await branch.rollback().catch(() => {});
         tx.to('unchanged');
         this.deps.stats.writesUnchanged++;
         return outcome;
