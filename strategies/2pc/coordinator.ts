@@ -218,7 +218,10 @@ export class Coordinator {
       await this.phaseTwo(async () => {
         if (!onOwnConnection) return void (await commitPrepared(pool, tx.xid));
         onOwnConnection = false;
-        await branch.commit();
+        await branch.commit().catch((error: unknown) => {
+          branch.detach(); // the server ends a prepared branch by xid only once no session holds it
+          throw error;
+        });
       }, `XA COMMIT ${tx.xid}`);
     } catch (error) {
       tx.to('inDoubt');
@@ -249,7 +252,10 @@ export class Coordinator {
     const rolledBack = await branch
       .rollback()
       .then(() => true)
-      .catch(() => this.phaseTwo(() => rollbackPrepared(pool, tx.xid), `XA ROLLBACK ${tx.xid}`).then(() => true, () => false));
+      .catch(() => {
+        branch.detach();
+        return this.phaseTwo(() => rollbackPrepared(pool, tx.xid), `XA ROLLBACK ${tx.xid}`).then(() => true, () => false);
+      });
     const dropped = what.staged ? await this.dropStaged(tx.xid) : true;
     if (!what.logged) await log.decide({ xid: tx.xid, decision: 'abort', rowId: what.rowId, action: what.action, version: null, reason }).catch(() => {});
     if (rolledBack && dropped) {

@@ -47,6 +47,14 @@ export class XaBranch {
     this.ended = true;
   }
 
+  /**
+   * Closes the connection: an open branch is rolled back by the server, a prepared one detached,
+   * to be ended by xid from another connection (which the server refuses while a session holds it).
+   */
+  detach(): void {
+    this.connection.destroy();
+  }
+
   /** Ends the branch if it is still open, and rolls it back; one the server no longer knows is already gone. */
   async rollback(): Promise<void> {
     await this.connection.query('XA END ?', [this.xid]).catch(() => {});
