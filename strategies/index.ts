@@ -15,6 +15,8 @@ import { cdcStrategy } from './cdc/index.ts';
 import { naiveStrategy } from './naive/index.ts';
 import { sagaOptionProblems, sagaOptionsSchema } from './saga/options.ts';
 import { sagaStrategy } from './saga/index.ts';
+import { twoPcStrategy } from './2pc/index.ts';
+import { twoPcOptionsSchema } from './2pc/options.ts';
 
 export interface StrategyEntry {
   readonly factory: StrategyFactory;
@@ -60,6 +62,12 @@ export const strategyRegistry: Readonly<Record<string, StrategyEntry>> = {
     controlGroup: false,
     optionsSchema: sagaOptionsSchema,
     optionProblems: sagaOptionProblems,
+  },
+  '2pc': {
+    factory: twoPcStrategy,
+    description: 'two-phase commit: an XA branch in MySQL and a staged document in the engine per write, a durable decision log, presumed abort, recovery of in-doubt branches',
+    controlGroup: false,
+    optionsSchema: twoPcOptionsSchema,
   },
 };
 

@@ -6,11 +6,12 @@ import { strategyEntry, strategyFactory, strategyNames, strategyRegistry } from 
 
 describe('strategy registry', () => {
   it('holds an entry per strategy, naive as the only control group', () => {
-    expect(strategyNames()).toEqual(['naive', 'cdc', 'saga']);
+    expect(strategyNames()).toEqual(['naive', 'cdc', 'saga', '2pc']);
     expect(Object.entries(strategyRegistry).filter(([, entry]) => entry.controlGroup).map(([name]) => name)).toEqual(['naive']);
     for (const name of strategyNames()) {
       expect(strategyEntry(name).description.length).toBeGreaterThan(10);
       expect(strategyFactory(name)().name).toBe(name);
+      expect(strategyEntry(name).optionsSchema.safeParse({}).success).toBe(true);
     }
   });
 

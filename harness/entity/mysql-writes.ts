@@ -1,7 +1,8 @@
 // One write of the workload applied to MySQL in its own transaction, returning the row as it was
 // committed (the write, then a read of the row under the write's lock). Every strategy whose
-// application writes MySQL uses this, so all of them write MySQL identically. A duplicate key or
-// another definite SQL error is a definite failure; a lost connection leaves the outcome unknown.
+// application writes MySQL uses this (2pc runs the same statements inside an XA branch), so all of
+// them write MySQL identically. A duplicate key or another definite SQL error is a definite
+// failure; a lost connection leaves the outcome unknown.
 import type mysql from 'mysql2/promise';
 import { ConvergeError, ConfigError } from '../errors.ts';
 import type { Op } from '../workload/op.ts';
@@ -41,11 +42,57 @@ export function classifyMysqlError(error: unknown, committing: boolean): Converg
 export type Queryable = Pick<mysql.PoolConnection, 'query' | 'beginTransaction' | 'commit' | 'rollback'>;
 
 /** The row `id` as committed (or under this transaction), `FOR UPDATE` when asked; null when absent. */
-export async function selectRow(connection: Queryable, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
+export async function selectRow(connection: Pick<Queryable, 'query'>, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
   const statement = selectRowStatement(table, id, forUpdate);
   const [rows] = await connection.query<mysql.RowDataPacket[]>(statement.sql, statement.params);
   const row = rows[0];
   return row ? ({ ...row, id: Number(row.id), version: Number(row.version) }) : null;
+}
+
+/** What a write's statements did: the outcome, and the before-image when it was asked for. */
+export interface WriteStatementsResult {
+  outcome: WriteOutcome;
+  /** The row before the write, read under its lock (null for an insert, or when no row was there or it was not asked for). */
+  before: RowValue | null;
+}
+
+/**
+ * The statements of `op` inside a transaction the caller opened (a local one, or an XA branch):
+ * the write, then a read of the row under the write's lock. The first statement is the one that
+ * takes the row's lock (the INSERT, the UPDATE, or the delete's SELECT … FOR UPDATE), unless
+ * `readBefore` asks for the before-image of an update or increment first (that read then locks).
+ */
+export async function writeRowStatements(connection: Pick<Queryable, 'query'>, table: string, op: Op, readBefore: boolean): Promise<WriteStatementsResult> {
+  let before: RowValue | null = null;
+  switch (op.kind) {
+    case 'insert': {
+      const statement = insertStatement(table, op.id, op.values ?? {});
+      await connection.query(statement.sql, statement.params);
+      const row = await selectRow(connection, table, op.id, false);
+      return { outcome: { value: row, version: row?.version ?? null }, before };
+    }
+    case 'update':
+    case 'increment': {
+      if (readBefore) before = await selectRow(connection, table, op.id, true);
+      const statement =
+        op.kind === 'update' ? updateStatement(table, op.id, op.values ?? {}) : incrementStatement(table, op.id, op.column ?? '', op.delta ?? 0);
+      const [result] = await connection.query<mysql.ResultSetHeader>(statement.sql, statement.params);
+      const row = result.affectedRows > 0 ? await selectRow(connection, table, op.id, false) : null;
+      return { outcome: { value: row, version: row?.version ?? null }, before };
+    }
+    case 'delete': {
+      const row = await selectRow(connection, table, op.id, true);
+      if (row) {
+        const statement = deleteStatement(table, op.id);
+        await connection.query(statement.sql, statement.params);
+      }
+      return { outcome: { value: row, version: row?.version ?? null }, before: row };
+    }
+    case 'read':
+      throw new ConfigError('a read is not a write: the harness reads the index itself');
+    case 'xaRollback':
+      throw new ConfigError('an xaRollback is not a strategy write: the harness runs its XA branch itself');
+  }
 }
 
 /**
@@ -62,41 +109,7 @@ export async function applyMysqlWrite(
   let committing = false;
   try {
     await connection.beginTransaction();
-    let outcome: WriteOutcome;
-    let before: RowValue | null = null;
-    switch (op.kind) {
-      case 'insert': {
-        const statement = insertStatement(table, op.id, op.values ?? {});
-        await connection.query(statement.sql, statement.params);
-        const row = await selectRow(connection, table, op.id, false);
-        outcome = { value: row, version: row?.version ?? null };
-        break;
-      }
-      case 'update':
-      case 'increment': {
-        if (beforeCommit) before = await selectRow(connection, table, op.id, true);
-        const statement =
-          op.kind === 'update' ? updateStatement(table, op.id, op.values ?? {}) : incrementStatement(table, op.id, op.column ?? '', op.delta ?? 0);
-        const [result] = await connection.query<mysql.ResultSetHeader>(statement.sql, statement.params);
-        const row = result.affectedRows > 0 ? await selectRow(connection, table, op.id, false) : null;
-        outcome = { value: row, version: row?.version ?? null };
-        break;
-      }
-      case 'delete': {
-        const row = await selectRow(connection, table, op.id, true);
-        if (row) {
-          const statement = deleteStatement(table, op.id);
-          await connection.query(statement.sql, statement.params);
-        }
-        before = row;
-        outcome = { value: row, version: row?.version ?? null };
-        break;
-      }
-      case 'read':
-        throw new ConfigError('a read is not a write: the harness reads the index itself');
-      case 'xaRollback':
-        throw new ConfigError('an xaRollback is not a strategy write: the harness runs its XA branch itself');
-    }
+    const { outcome, before } = await writeRowStatements(connection, table, op, beforeCommit !== undefined);
     if (beforeCommit) await beforeCommit(outcome, before);
     committing = true;
     await connection.commit();

@@ -39,7 +39,7 @@ describe('expect.mayFail', () => {
   });
 
   it('refuses an unknown strategy, naming its YAML path and the known ones', () => {
-    expect(problems(scenario('    telepathy: it reads minds'))).toEqual(['expect.mayFail.telepathy: unknown strategy "telepathy"; known: naive, cdc, saga']);
+    expect(problems(scenario('    telepathy: it reads minds'))).toEqual(['expect.mayFail.telepathy: unknown strategy "telepathy"; known: naive, cdc, saga, 2pc']);
   });
 
   it('refuses an empty reason', () => {

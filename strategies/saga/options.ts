@@ -2,8 +2,8 @@
 // defaults, the check the schema cannot make (the backoff's bounds in order), and their parsing:
 // a bad option is a ConfigError naming it.
 import { z } from 'zod';
-import { ConfigError } from '../../harness/errors.ts';
 import type { PathProblem } from '../../harness/scenario/params.ts';
+import { optionsError, parseStrategyOptions } from '../parse-options.ts';
 
 export const sagaOptionsSchema = z.strictObject({
   /**
@@ -46,19 +46,8 @@ export function sagaOptionProblems(raw: unknown): PathProblem[] {
 
 /** The options from `context.options`, defaults applied; a ConfigError naming every bad option. */
 export function parseSagaOptions(raw: unknown): SagaOptions {
-  const parsed = sagaOptionsSchema.safeParse(raw ?? {});
-  if (parsed.success) {
-    const problems = sagaOptionProblems(parsed.data);
-    if (problems.length > 0) return fail(problems.map((p) => `strategies.saga.${p.path.join('.')}: ${p.message}`));
-    return parsed.data;
-  }
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `strategies.saga.${key}`).join(', ') : `strategies.saga.${issue.path.join('.')}`;
-    return `${path}: ${issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message}`;
-  });
-  return fail(problems);
-}
-
-function fail(problems: string[]): never {
-  throw new ConfigError(`saga options: ${problems.join('; ')}`);
+  const options = parseStrategyOptions('saga', sagaOptionsSchema, raw);
+  const problems = sagaOptionProblems(options);
+  if (problems.length > 0) throw optionsError('saga', problems.map((p) => `strategies.saga.${p.path.join('.')}: ${p.message}`));
+  return options;
 }

@@ -18,17 +18,12 @@
 //   recovered      INT                    how many times recover() resumed it
 //   error          TEXT NULL              why it failed
 //   started_at, updated_at, finished_at   DATETIME(6), UTC
-import { createHash } from 'node:crypto';
 import { quote, type Statement } from '../../harness/entity/table-sql.ts';
-
-/** MySQL's identifier limit. */
-const MAX_IDENTIFIER = 64;
+import { sideTableName } from '../side-table-name.ts';
 
 /** The saga log's table for a business table: `saga_log_<table>`, or a digest of it when too long. */
 export function sagaLogTable(table: string): string {
-  const plain = `saga_log_${table}`;
-  if (plain.length <= MAX_IDENTIFIER) return plain;
-  return `saga_log_${createHash('sha1').update(table).digest('hex').slice(0, 24)}`;
+  return sideTableName('saga_log', table);
 }
 
 export function createSagaLogSql(log: string): string {

@@ -2,32 +2,11 @@
 // counter-race ends at 2 × increments + 1 in both stores, mixed-crud and cdc-snapshot-under-load's
 // workload converge, and index-rejects converges with compensations the real engine caused, and
 // no dirty read.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT } from '../../harness/env/state.ts';
-import { runStrategy } from '../../harness/run/run-strategy.ts';
-import { loadScenario } from '../../harness/scenario/load.ts';
+import { runShippedScenario } from './strategy-kit.ts';
 
 const endpoints = inject('endpoints');
-const scenarioFile = (name: string) => path.join(REPO_ROOT, 'scenarios', `${name}.yaml`);
-
-async function run(name: string, params: Record<string, string>) {
-  const scenario = await loadScenario(scenarioFile(name), params);
-  const { result } = await runStrategy({
-    strategy: 'saga',
-    scenario,
-    seed: 11,
-    endpoints,
-    runId: 'it-saga',
-    runDir: mkdtempSync(path.join(os.tmpdir(), 'converge-saga-run-')),
-    signal: new AbortController().signal,
-    log: () => {},
-    skipPerOpCost: true,
-  });
-  return result;
-}
+const run = (name: string, params: Record<string, string>) => runShippedScenario(endpoints, 'saga', name, params);
 
 describe('saga through the harness', () => {
   it('passes counter-race: the counter is 2 × increments + 1 in both stores', async () => {

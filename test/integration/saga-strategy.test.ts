@@ -10,15 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { compareSnapshot } from '../../harness/run/final-read.ts';
 import { projectRow } from '../../harness/scenario/projection.ts';
-import type { Entity } from '../../harness/scenario/schema.ts';
 import { createMysqlPool } from '../../harness/stores/mysql.ts';
 import { connectSearch } from '../../harness/stores/search/connect-search.ts';
 import type { SearchPort } from '../../harness/stores/search/search-port.ts';
 import { StrategyWorker } from '../../harness/worker/strategy-worker.ts';
-import type { Op } from '../../harness/workload/op.ts';
 import type { StrategyContext } from '../../strategies/contract.ts';
+import { counterEntity, counterRow, expectConverged as expectConvergedOf, opBuilder, POISON, setWriteBlock as setWriteBlockOf } from './strategy-kit.ts';
 import { LockWaiters } from '../../strategies/saga/lock-waiters.ts';
 import { SagaLog } from '../../strategies/saga/saga-log.ts';
 import { sagaLogTable } from '../../strategies/saga/saga-log-sql.ts';
@@ -27,23 +25,12 @@ import { compensateRow, writeRow, type StepDeps } from '../../strategies/saga/sa
 
 const endpoints = inject('endpoints');
 const suffix = randomUUID().slice(0, 8);
-const POISON = 9_999_999_999;
-const entity: Entity = {
-  table: 'saga_it',
-  columns: {
-    name: { type: 'varchar', length: 32, nullable: false },
-    amount: { type: 'bigint', nullable: false, indexType: 'integer' },
-    counter: { type: 'bigint', nullable: false },
-  },
-  projection: { rename: {}, drop: [], computed: {} },
-};
+const entity = counterEntity('saga_it');
 
 let pool: mysql.Pool;
 let search: SearchPort;
 const workers: { worker: StrategyWorker; context: StrategyContext }[] = [];
-let step = 0;
-const op = (kind: Op['kind'], id: number, values?: Record<string, string | number>): Op => ({ index: step++, phase: 'it', kind, id, ...(values ? { values } : {}) });
-const increment = (id: number): Op => ({ ...op('increment', id), column: 'counter', delta: 1 });
+const { op, increment } = opBuilder();
 
 /** A saga worker on its own table and index, set up. */
 async function sagaWorker(name: string, options: Record<string, unknown>, concurrency = 16) {
@@ -63,31 +50,16 @@ async function sagaWorker(name: string, options: Record<string, unknown>, concur
   return { worker, context, log: sagaLogTable(context.table) };
 }
 
-async function setWriteBlock(index: string, blocked: boolean): Promise<void> {
-  const response = await fetch(`${endpoints.search.url}/${index}/_settings`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ 'index.blocks.read_only_allow_delete': blocked ? true : null }),
-  });
-  expect(response.status).toBe(200);
-}
+const setWriteBlock = (index: string, blocked: boolean) => setWriteBlockOf(endpoints.search.url, index, blocked);
 
-async function rowOf(table: string, id: number): Promise<(Record<string, unknown> & { version: number }) | null> {
-  const [rows] = await pool.query<mysql.RowDataPacket[]>(`SELECT * FROM \`${table}\` WHERE id = ?`, [id]);
-  return rows[0] ? { ...rows[0], id: Number(rows[0].id), version: Number(rows[0].version), amount: Number(rows[0].amount), counter: Number(rows[0].counter) } : null;
-}
+const rowOf = (table: string, id: number) => counterRow(pool, table, id);
 
 async function unfinishedSagas(log: string): Promise<number> {
   const [rows] = await pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${log}\` WHERE status = 'active'`);
   return Number(rows[0]!.n);
 }
 
-async function expectConverged(worker: StrategyWorker, context: StrategyContext): Promise<void> {
-  const quiet = await worker.quiesce(60_000);
-  expect(quiet.quiet, quiet.detail).toBe(true);
-  const report = await compareSnapshot({ pool, search, entity, table: context.table, index: context.index });
-  expect(report, JSON.stringify(report.sampleIds)).toMatchObject({ converged: true, missing: 0, extra: 0, mismatched: 0 });
-}
+const expectConverged = (worker: StrategyWorker, context: StrategyContext) => expectConvergedOf(worker, { pool, search, entity, table: context.table, index: context.index });
 
 beforeAll(async () => {
   pool = createMysqlPool(endpoints.mysql, { connectionLimit: 4 });
