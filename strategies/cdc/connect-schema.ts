@@ -32,8 +32,9 @@ const PRIMITIVES: Record<string, string> = {
   int16: 'short',
   int32: 'integer',
   int64: 'long',
-  float32: 'float',
-  float64: 'double',
+  // The JSON converter spells FLOAT32 and FLOAT64 "float" and "double".
+  float: 'float',
+  double: 'double',
   string: 'text',
   bytes: 'binary',
 };
