@@ -61,7 +61,8 @@ describe('schema.ignore=false', () => {
   });
 
   it('refuses a record without a schema', () => {
-    expect(actionFor(record(row, 7, null), { settings, entity })).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/without schema/) });
+    const action = actionFor(record(row, 7, null), { settings, entity });
+    expect(action.kind === 'invalid' && action.reason).toMatch(/without schema/);
   });
 
   it('maps the index from the schema through the projection', () => {

@@ -45,7 +45,7 @@ function documentId(key: unknown): string | SinkAction {
   if (typeof key === 'object') return invalid('key is a struct; with key.ignore=false the key must be an integer or a string (ExtractField$Key)');
   if (typeof key === 'number' && !Number.isInteger(key)) return invalid('key is a floating-point number, not supported as the document id');
   if (typeof key === 'boolean') return invalid('key is a boolean, not supported as the document id');
-  const id = String(key);
+  const id = typeof key === 'string' ? key : typeof key === 'number' || typeof key === 'bigint' ? key.toString() : JSON.stringify(key);
   return id === '' ? invalid('key is used as document id and can not be empty') : id;
 }
 

@@ -60,7 +60,7 @@ export interface RoutingPlan {
   sinkTopics: string[];
   sinkChanges: string[];
   /** A topic name as the documents write it, in this run's names (for per-topic lists such as topic.key.ignore). */
-  mapTopic(name: string): string;
+  mapTopic: (name: string) => string;
 }
 
 const first = (config: Readonly<Record<string, string>>, ...keys: string[]) => keys.map((key) => config[key]).find((value) => value !== undefined);
