@@ -23,6 +23,7 @@ import { compareBinlog, type BinlogPosition } from './binlog-position.ts';
 import { applyTransforms, InvalidRecordError, isDeleteEvent, pairTombstone, toSinkRecord, type SinkRecord } from './record-transforms.ts';
 import { actionFor, mappingFor, type ActionContext, type SinkAction } from './sink-actions.ts';
 import type { SinkSettings } from './sink-config.ts';
+import { reportsToDeadLetter, unwritableOutcome, type UnwritableKind } from './unwritable-records.ts';
 
 /** Bulk item errors the connector counts as a malformed document (behavior.on.malformed.documents). */
 const MALFORMED_ERRORS = ['mapper_parsing_exception', 'illegal_argument_exception', 'action_request_validation_exception', 'document_parsing_exception', 'strict_dynamic_mapping_exception'];
@@ -31,7 +32,7 @@ const MALFORMED_ERRORS = ['mapper_parsing_exception', 'illegal_argument_exceptio
 interface Unwritable {
   message: KafkaMessage;
   reason: string;
-  kind: 'framework' | 'connector' | 'malformed' | 'engine';
+  kind: UnwritableKind;
 }
 
 export interface ChangeSinkOptions {
@@ -323,21 +324,15 @@ export class ChangeSink {
     return this.handleUnwritable(unwritable);
   }
 
-  /** Report, skip or fail on each record that could not be written, as the document says; the failure reason, or null. */
+  /** Report, skip or fail on each record that could not be written (unwritable-records.ts); the failure reason, or null. */
   private async handleUnwritable(items: Unwritable[]): Promise<string | null> {
     if (items.length === 0) return null;
     const { settings, deadLetterTopic } = this.options;
-    if (settings.errorsTolerance === 'all' && deadLetterTopic !== null) await this.deadLetter(items, deadLetterTopic);
-    const c = this.counters;
+    if (deadLetterTopic !== null && reportsToDeadLetter(settings)) await this.deadLetter(items, deadLetterTopic);
     for (const item of items) {
-      if (item.kind === 'framework' && settings.errorsTolerance === 'all') c.skippedByTolerance++;
-      else if (item.kind === 'connector' && settings.dropInvalid) c.droppedInvalid++;
-      else if (item.kind === 'malformed' && settings.malformed !== 'fail') c.malformedSkipped++;
-      else {
-        const rule =
-          item.kind === 'framework' ? 'errors.tolerance=none' : item.kind === 'connector' ? 'drop.invalid.message=false' : item.kind === 'malformed' ? 'behavior.on.malformed.documents=fail' : 'the engine refused it';
-        return `record at offset ${item.message.offset}: ${item.reason} (${rule})`;
-      }
+      const verdict = unwritableOutcome(item.kind, settings);
+      if (verdict.outcome === 'fail') return `record at offset ${item.message.offset}: ${item.reason} (${verdict.rule})`;
+      this.counters[verdict.counter]++;
     }
     return null;
   }
