@@ -104,7 +104,8 @@ describe('seed connector documents', () => {
     expect(() => sink({ 'data.stream.type': 'logs' })).toThrow(/append-only/);
     expect(() => sink({ 'errors.tolerance': 'some' })).toThrow(/errors\.tolerance=some/);
     expect(() => sink({ 'write.method': 'merge' })).toThrow(/write\.method=merge/);
-    expect(() => sink({ transforms: 'r', 'transforms.r.type': 'org.apache.kafka.connect.transforms.RegexRouter' })).toThrow(/RegexRouter/);
+    expect(() => sink({ transforms: 'r', 'transforms.r.type': 'org.apache.kafka.connect.transforms.TimestampRouter' })).toThrow(/transforms\.r\.type=org\.apache\.kafka\.connect\.transforms\.TimestampRouter is not implemented/);
+    expect(() => sink({ transforms: 'r', 'transforms.r.type': 'org.apache.kafka.connect.transforms.RegexRouter' })).toThrow(/regex and transforms\.r\.replacement are required/);
     expect(() => sink({ transforms: 'u', 'transforms.u.type': 'io.debezium.transforms.ExtractNewRecordState', 'transforms.u.add.fields': 'op' })).toThrow(/transforms\.u\.add\.fields/);
     expect(() => sink({ 'schema.ignore': 'false', 'value.converter.schemas.enable': 'false' })).toThrow(/Cannot infer mapping without schema/);
     expect(() => sink({ 'batch.size': '0' })).toThrow(ConfigError);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../test/fixtures/connectors/corpus.ts';
 import { loadConnectorDocument } from './connector-document.ts';
-import { forTopic, parseSinkConfig } from './sink-config.ts';
+import { forTopic, parseSinkConfig, sinkRoutedTopic } from './sink-config.ts';
 import { mapSourceConfig, type CaptureTarget } from './source-config.ts';
 import { planRouting } from './topic-routing.ts';
 
@@ -28,7 +28,7 @@ function mapPair(name: string) {
   const sinkDocument = loadConnectorDocument(pair.sink);
   const written = parseSinkConfig(sinkDocument, pair.sink);
   const routing = planRouting(source, sinkDocument, run, { source: pair.source, sink: pair.sink });
-  const settings = { ...written, ...forTopic(written, routing.topic, routing.mapTopic) };
+  const settings = { ...written, ...forTopic(written, routing.written.topic) };
   return { routing, settings, mapped: mapSourceConfig(source, target, routing) };
 }
 
@@ -48,17 +48,17 @@ describe('the connector corpus, mapped to a run', () => {
     expect(mapped.config).toMatchObject({ 'transforms.route.regex': '([^.]+)\\.([^.]+)\\.([^.]+)', 'transforms.route.replacement': '$3', 'table.include.list': 'converge.corpus_cdc_ab12' });
   });
 
-  it('debezium-1x-legacy: legacy names renamed, no routing, delete.handling.mode=none', () => {
+  it('debezium-1x-legacy: legacy names renamed, no source routing, delete.handling.mode=none, a sink RegexRouter naming the index', () => {
     const { routing, settings, mapped } = mapPair('debezium-1x-legacy');
     expect(routing.topic).toBe('cv_r1_corpus_cdc_ab12.converge.corpus_cdc_ab12');
     expect(mapped.config).not.toHaveProperty('database.whitelist');
     expect(mapped.config).not.toHaveProperty('database.server.name');
     expect(mapped.config).toMatchObject({ 'schema.history.internal.kafka.topic': 'cv_r1_corpus_cdc_ab12.schema-history', 'include.schema.changes': 'true' });
     expect(mapped.changes).toEqual(expect.arrayContaining(['database.whitelist → database.include.list', 'table.whitelist → table.include.list']));
-    expect(settings.transforms).toEqual([
-      { alias: 'key', kind: 'extract-field', on: 'key', field: 'id' },
-      { alias: 'unwrap', kind: 'unwrap', dropTombstones: false, deletes: 'none' },
-    ]);
+    expect(settings.transforms.map((t) => t.kind)).toEqual(['extract-field', 'unwrap', 'route']);
+    expect(settings.transforms[1]).toEqual({ alias: 'unwrap', kind: 'unwrap', dropTombstones: false, deletes: 'none' });
+    // topic.schema.ignore names the topic after the sink's own RegexRouter, in the documents' names.
+    expect(sinkRoutedTopic(settings, routing.written.topic)).toBe('customers');
     expect(settings).toMatchObject({ schemaIgnore: true, writeMethod: 'upsert' });
   });
 
@@ -115,7 +115,7 @@ describe('the connector corpus, mapped to a run', () => {
     sinkDocument.config['topic.key.ignore'] = 'orders';
     const written = parseSinkConfig(sinkDocument);
     const routing = planRouting(loadConnectorDocument(pair.source), sinkDocument, run, { source: 's', sink: 'k' });
-    expect(forTopic(written, routing.topic, routing.mapTopic)).toEqual({ keyIgnore: false, schemaIgnore: true });
+    expect(forTopic(written, routing.written.topic)).toEqual({ keyIgnore: false, schemaIgnore: true });
   });
 
   for (const pair of CORPUS.filter((p) => p.expect.outcome === 'refused')) {

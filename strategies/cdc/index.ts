@@ -68,7 +68,7 @@ class CdcStrategy implements Strategy {
     const names = captureNames(context.runId, db.database, context.table, written.name, written.deadLetterName);
     this.routing = planRouting(this.source, sinkDocument, { prefix: names.prefix, database: db.database, table: context.table }, { source: sourceFile, sink: sinkFile });
     this.names = { ...names, dataTopic: this.routing.topic };
-    this.settings = { ...written, ...forTopic(written, this.routing.topic, this.routing.mapTopic) };
+    this.settings = { ...written, ...forTopic(written, this.routing.written.topic) };
     if (!this.settings.schemaIgnore && !this.settings.valueSchemas) {
       throw new ConfigError(`${sinkFile}: schema.ignore=false applies to ${this.routing.written.topic}, but value.converter.schemas.enable=false leaves its records without a schema to map the index from; list the topic in topic.schema.ignore or enable the schemas`);
     }

@@ -1,12 +1,14 @@
 // A change event from Kafka as the sink sees it, and the single message transforms the sink
 // document names, applied in its order: ExtractField$Key / $Value (keep one field of the key or
-// value) and Debezium's ExtractNewRecordState (replace the envelope by the row after the change,
-// with its delete and tombstone handling, legacy and 2.5+ spellings). The value's Connect schema
+// value), RegexRouter (rename the record's topic) and Debezium's ExtractNewRecordState (replace
+// the envelope by the row after the change, with its delete and tombstone handling, legacy and
+// 2.5+ spellings). The value's Connect schema
 // travels with it and is transformed alike (schema.ignore=false maps the index from it). Pure: the
 // semantics follow Debezium's and Kafka's SMTs; a transform returns null when it drops the record.
 import { ConvergeError } from '../../harness/errors.ts';
 import { sourcePosition, type BinlogPosition } from './binlog-position.ts';
 import { fieldSchema, type ConnectSchema } from './connect-schema.ts';
+import { javaMatches, javaReplaceFirst } from './java-regex.ts';
 import type { TransformSpec } from './sink-config.ts';
 
 export interface SinkRecord {
@@ -123,7 +125,8 @@ export function applyTransforms(record: SinkRecord, transforms: readonly Transfo
   let current: SinkRecord | null = record;
   for (const spec of transforms) {
     if (current === null) return null;
-    current = spec.kind === 'extract-field' ? extractField(current, spec.on, spec.field) : unwrap(current, spec);
+    if (spec.kind === 'route') current = javaMatches(spec.pattern, current.topic) ? { ...current, topic: javaReplaceFirst(spec.pattern, current.topic, spec.replacement, spec.alias) } : current;
+    else current = spec.kind === 'extract-field' ? extractField(current, spec.on, spec.field) : unwrap(current, spec);
   }
   return current;
 }

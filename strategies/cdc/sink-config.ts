@@ -6,13 +6,17 @@
 // topic-routing.ts. Pure.
 import { ConfigError } from '../../harness/errors.ts';
 import { parseBoolean, parseCount, type ConnectorDocument } from './connector-document.ts';
+import { compileJavaPattern, javaMatches, javaReplaceFirst, type JavaPattern } from './java-regex.ts';
+import { REGEX_ROUTER } from './topic-routing.ts';
 
 /** How ExtractNewRecordState treats delete events and tombstones (legacy and Debezium 2.5+ spellings unified). */
 export type DeleteMode = 'drop' | 'rewrite' | 'none' | 'tombstone' | 'rewrite-with-tombstone';
 
 export type TransformSpec =
   | { alias: string; kind: 'extract-field'; on: 'key' | 'value'; field: string }
-  | { alias: string; kind: 'unwrap'; dropTombstones: boolean; deletes: DeleteMode };
+  | { alias: string; kind: 'unwrap'; dropTombstones: boolean; deletes: DeleteMode }
+  /** RegexRouter on the sink: renames the record's topic (the connector's index name; here the index is this run's, so it names key.ignore ids and selects topic.*.ignore entries). */
+  | { alias: string; kind: 'route'; pattern: JavaPattern; replacement: string };
 
 export interface SinkSettings {
   name: string;
@@ -195,11 +199,25 @@ export function parseSinkConfig(doc: ConnectorDocument, where = 'sink connector'
   return settings;
 }
 
-/** key.ignore and schema.ignore as they apply to one topic (the per-topic lists already in this run's names). */
-export function forTopic(settings: SinkSettings, topic: string, mapTopic: (name: string) => string = (name) => name): { keyIgnore: boolean; schemaIgnore: boolean } {
+/** The topic a record read from `topic` carries after the sink's own RegexRouters (the connector's index name). */
+export function sinkRoutedTopic(settings: Pick<SinkSettings, 'transforms'>, topic: string): string {
+  let current = topic;
+  for (const spec of settings.transforms) {
+    if (spec.kind === 'route' && javaMatches(spec.pattern, current)) current = javaReplaceFirst(spec.pattern, current, spec.replacement, `transforms.${spec.alias}.replacement`);
+  }
+  return current;
+}
+
+/**
+ * key.ignore and schema.ignore as they apply to the documents' topic (`topic`, as the documents
+ * name it: the per-topic lists are written with their names), after the sink's own routing, as
+ * the connector looks them up by the record's topic.
+ */
+export function forTopic(settings: SinkSettings, topic: string): { keyIgnore: boolean; schemaIgnore: boolean } {
+  const routed = sinkRoutedTopic(settings, topic);
   return {
-    keyIgnore: settings.keyIgnore || settings.topicKeyIgnore.map(mapTopic).includes(topic),
-    schemaIgnore: settings.schemaIgnore || settings.topicSchemaIgnore.map(mapTopic).includes(topic),
+    keyIgnore: settings.keyIgnore || settings.topicKeyIgnore.includes(routed),
+    schemaIgnore: settings.schemaIgnore || settings.topicSchemaIgnore.includes(routed),
   };
 }
 
@@ -235,5 +253,12 @@ function parseTransform(alias: string, config: Record<string, string>, take: (ke
     if (!['drop', 'rewrite', 'none'].includes(deletes)) throw new ConfigError(`${where}: ${prefix}delete.handling.mode=${deletes}: expected drop, rewrite or none`);
     return { alias, kind: 'unwrap', dropTombstones: legacyDrop === undefined ? true : parseBoolean(legacyDrop, `${prefix}drop.tombstones`, where), deletes: deletes as DeleteMode };
   }
-  throw new ConfigError(`${where}: ${prefix}type=${type ?? '(missing)'} is not implemented (implemented: ExtractField$Key, ExtractField$Value, ${UNWRAP})`);
+  if (type === REGEX_ROUTER) {
+    allow(['regex', 'replacement']);
+    const regex = take(`${prefix}regex`);
+    const replacement = take(`${prefix}replacement`);
+    if (regex === undefined || replacement === undefined) throw new ConfigError(`${where}: ${prefix}regex and ${prefix}replacement are required by RegexRouter`);
+    return { alias, kind: 'route', pattern: compileJavaPattern(regex, `${where}: ${prefix}regex`), replacement };
+  }
+  throw new ConfigError(`${where}: ${prefix}type=${type ?? '(missing)'} is not implemented (implemented: ExtractField$Key, ExtractField$Value, ${UNWRAP}, RegexRouter)`);
 }
