@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../test/fixtures/connectors/corpus.ts';
 import { loadConnectorDocument } from './connector-document.ts';
+import { readConnectorPair } from './connector-pair.ts';
 import { forTopic, parseSinkConfig, sinkRoutedTopic } from './sink-config.ts';
 import { mapSourceConfig, type CaptureTarget } from './source-config.ts';
 import { planRouting } from './topic-routing.ts';
@@ -24,11 +25,7 @@ const run = { prefix: target.topicPrefix, database: target.database, table: targ
 /** What the strategy's open() and startCapture() work out from a pair, before anything is created. */
 function mapPair(name: string) {
   const pair = CORPUS.find((p) => p.name === name)!;
-  const source = loadConnectorDocument(pair.source);
-  const sinkDocument = loadConnectorDocument(pair.sink);
-  const written = parseSinkConfig(sinkDocument, pair.sink);
-  const routing = planRouting(source, sinkDocument, run, { source: pair.source, sink: pair.sink });
-  const settings = { ...written, ...forTopic(written, routing.written.topic) };
+  const { routing, settings, source } = readConnectorPair({ source: pair.source, sink: pair.sink }, run);
   return { routing, settings, mapped: mapSourceConfig(source, target, routing) };
 }
 

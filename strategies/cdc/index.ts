@@ -9,7 +9,7 @@
 // that set them up was killed, with any part already gone or never created.
 import type { Admin, Kafka } from 'kafkajs';
 import type mysql from 'mysql2/promise';
-import { ConfigError, ConvergeError } from '../../harness/errors.ts';
+import { ConvergeError } from '../../harness/errors.ts';
 import { retry } from '../../harness/retry.ts';
 import { applyMysqlWrite } from '../../harness/entity/mysql-writes.ts';
 import { INDEX_SETTINGS } from '../../harness/entity/index-mapping.ts';
@@ -27,11 +27,12 @@ import { binlogEnd, lastTableRowEvent, type BinlogPoint } from './binlog-scan.ts
 import { captureNames, ownsTopic, type CaptureNames } from './capture-names.ts';
 import { captureCounters, captureUserExists, dropCaptureUser, ensureCaptureUser, type CaptureCounters } from './capture-user.ts';
 import { ChangeSink } from './change-sink.ts';
-import { loadConnectorDocument, redact, SEED_SINK_FILE, SEED_SOURCE_FILE, type ConnectorDocument } from './connector-document.ts';
-import { forTopic, parseSinkConfig, type SinkSettings } from './sink-config.ts';
+import { readConnectorPair, sinkNaming } from './connector-pair.ts';
+import { redact, SEED_SINK_FILE, SEED_SOURCE_FILE, type ConnectorDocument } from './connector-document.ts';
+import type { SinkSettings } from './sink-config.ts';
 import { connectLogFile, parseSnapshotLog, readTail } from './snapshot-log.ts';
 import { emitsTombstones, mapSourceConfig, type MappedSource } from './source-config.ts';
-import { planRouting, type RoutingPlan } from './topic-routing.ts';
+import type { RoutingPlan } from './topic-routing.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,21 +58,15 @@ class CdcStrategy implements Strategy {
   async open(context: StrategyContext): Promise<void> {
     this.context = context;
     this.options = context.options;
-    // Everything the documents say is checked here, before anything is created: a pair converge
-    // cannot run faithfully is refused with the reason.
-    const sourceFile = this.options.source ?? SEED_SOURCE_FILE;
-    const sinkFile = this.options.sink ?? SEED_SINK_FILE;
-    this.source = loadConnectorDocument(sourceFile);
-    const sinkDocument = loadConnectorDocument(sinkFile);
-    const written = parseSinkConfig(sinkDocument, sinkFile);
+    // Everything the documents say is checked here, before anything is created (connector-pair.ts).
     const { mysql: db } = context.endpoints;
-    const names = captureNames(context.runId, db.database, context.table, written.name, written.deadLetterName);
-    this.routing = planRouting(this.source, sinkDocument, { prefix: names.prefix, database: db.database, table: context.table }, { source: sourceFile, sink: sinkFile });
+    const naming = sinkNaming(this.options.sink);
+    const names = captureNames(context.runId, db.database, context.table, naming.name, naming.deadLetterName);
+    const pair = readConnectorPair(this.options, { prefix: names.prefix, database: db.database, table: context.table });
+    this.source = pair.source;
+    this.routing = pair.routing;
+    this.settings = pair.settings;
     this.names = { ...names, dataTopic: this.routing.topic };
-    this.settings = { ...written, ...forTopic(written, this.routing.written.topic) };
-    if (!this.settings.schemaIgnore && !this.settings.valueSchemas) {
-      throw new ConfigError(`${sinkFile}: schema.ignore=false applies to ${this.routing.written.topic}, but value.converter.schemas.enable=false leaves its records without a schema to map the index from; list the topic in topic.schema.ignore or enable the schemas`);
-    }
     this.pool = createMysqlPool(db, { connectionLimit: Math.max(2, context.concurrency + 2) });
     this.search = await connectSearch(context.endpoints.search.url);
     this.kafka = createKafka(context.endpoints.kafka, `converge-cdc-${context.table}`, context.logFile);
