@@ -6,6 +6,7 @@ import { dataTopic } from './source-config.ts';
 export interface CaptureNames {
   /** Connector name, topic prefix and the stem of every other name. */
   prefix: string;
+  /** The topic the changes land on: `prefix.db.table`, or where the source's routing sends them (set from topic-routing.ts). */
   dataTopic: string;
   deadLetterTopic: string;
   group: string;
@@ -30,5 +31,5 @@ export function captureNames(runId: string, database: string, table: string, sin
 
 /** Every topic the capture may have created: data, schema changes, history, heartbeats, dead letters. */
 export function ownsTopic(names: CaptureNames, topic: string): boolean {
-  return topic === names.prefix || topic.startsWith(`${names.prefix}.`) || topic === `__debezium-heartbeat.${names.prefix}`;
+  return topic === names.prefix || topic.startsWith(`${names.prefix}.`) || topic === `__debezium-heartbeat.${names.prefix}` || topic === names.dataTopic;
 }

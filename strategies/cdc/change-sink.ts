@@ -1,12 +1,19 @@
 // The sink: a kafkajs consumer (in the strategy's worker process, so a crash of the worker is a
 // crash of the sink, and recover() restarts it) that applies change events to the index with the
-// sink document's semantics. Per Kafka batch: decode, pair tombstones with their delete events,
-// transform, turn into actions; up to `max.in.flight.requests` bulk requests of `batch.size`
-// records at once; items the engine could not take for a retriable reason (429, 5xx) retried with
-// backoff up to `max.retries`; records that cannot be written (bad JSON, a mapping error) sent to
-// the dead-letter topic; the group offset committed only once all of that is acknowledged (at
-// least once). Redelivery is harmless: every write carries the change's external version, so the
-// engine answers a stale or repeated one with 409, counted as rejected.
+// sink document's semantics. Per Kafka batch (a fetch waits up to `linger.ms` for more records):
+// decode, pair tombstones with their delete events, transform, turn into actions; at most
+// `max.buffered.records` records at a time, as up to `max.in.flight.requests` bulk requests of
+// `batch.size` records (and `bulk.size.bytes`) at once; with schema.ignore=false the index mapping
+// is put from the first record's schema before the first bulk. Items the engine could not take for
+// a retriable reason (429, 5xx) are retried with backoff up to `max.retries`. A record that cannot
+// be written is handled as Connect and the Confluent connector do: reported to the dead-letter topic
+// when errors.tolerance=all names one; then skipped when the document allows it (errors.tolerance=all
+// for a converter or transform failure, drop.invalid.message for one the connector meets,
+// behavior.on.malformed.documents=ignore|warn for a document the engine refuses as malformed), and
+// otherwise the task fails: the sink stops consuming, commits nothing further and says why. The
+// group offset is committed only once a batch is acknowledged (at least once). Redelivery is
+// harmless: every write carries the change's external version, so the engine answers a stale or
+// repeated one with 409, counted as rejected.
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ConvergeError } from '../../harness/errors.ts';
 import { retry } from '../../harness/retry.ts';
@@ -14,16 +21,30 @@ import type { Entity } from '../../harness/scenario/schema.ts';
 import type { BulkOperation, SearchPort } from '../../harness/stores/search/search-port.ts';
 import { compareBinlog, type BinlogPosition } from './binlog-position.ts';
 import { applyTransforms, InvalidRecordError, isDeleteEvent, pairTombstone, toSinkRecord, type SinkRecord } from './record-transforms.ts';
-import { actionFor, type ActionContext, type SinkAction } from './sink-actions.ts';
+import { actionFor, mappingFor, type ActionContext, type SinkAction } from './sink-actions.ts';
 import type { SinkSettings } from './sink-config.ts';
+import { reportsToDeadLetter, unwritableOutcome, type UnwritableKind } from './unwritable-records.ts';
+
+/** Bulk item errors the connector counts as a malformed document (behavior.on.malformed.documents). */
+const MALFORMED_ERRORS = ['mapper_parsing_exception', 'illegal_argument_exception', 'action_request_validation_exception', 'document_parsing_exception', 'strict_dynamic_mapping_exception'];
+
+/** A record the sink could not write, and who met the problem (see InvalidRecordError). */
+interface Unwritable {
+  message: KafkaMessage;
+  reason: string;
+  kind: UnwritableKind;
+}
 
 export interface ChangeSinkOptions {
   kafka: Kafka;
   search: SearchPort;
   index: string;
-  topic: string;
+  /** The topics the sink document subscribes to, in this run's names. */
+  topics: string[];
   group: string;
-  deadLetterTopic: string;
+  /** Where unwritable records are reported (errors.tolerance=all with a named topic), or null. */
+  deadLetterTopic: string | null;
+  /** The sink document's settings, key.ignore and schema.ignore resolved for this run's topic. */
   settings: SinkSettings;
   entity: Entity;
   versionColumn?: string;
@@ -41,6 +62,11 @@ export interface SinkCounters {
   rejectedStale: number;
   deadLettered: number;
   droppedInvalid: number;
+  skippedByTolerance: number;
+  malformedSkipped: number;
+  nullKeysSkipped: number;
+  mappingsPut: number;
+  taskFailures: number;
   droppedByTransforms: number;
   nullValuesIgnored: number;
   unversionedWrites: number;
@@ -72,6 +98,11 @@ export class ChangeSink {
     rejectedStale: 0,
     deadLettered: 0,
     droppedInvalid: 0,
+    skippedByTolerance: 0,
+    malformedSkipped: 0,
+    nullKeysSkipped: 0,
+    mappingsPut: 0,
+    taskFailures: 0,
     droppedByTransforms: 0,
     nullValuesIgnored: 0,
     unversionedWrites: 0,
@@ -94,11 +125,21 @@ export class ChangeSink {
   /** Offset of a delete event whose tombstone has not arrived yet: commits stop short of it. */
   private heldDelete: string | null = null;
   private snapshotDone = false;
+  /** The mapping derived from the first record's schema (schema.ignore=false), and whether it is in the index. */
+  private mapping: Record<string, unknown> | null = null;
+  private mappingPut = false;
+  /** Why the task failed, once it has: the sink then consumes nothing more. */
+  failure: string | null = null;
 
   private readonly actionContext: ActionContext;
 
   constructor(private readonly options: ChangeSinkOptions) {
-    this.actionContext = { settings: options.settings, entity: options.entity, ...(options.versionColumn !== undefined ? { versionColumn: options.versionColumn } : {}) };
+    const { settings } = options;
+    this.actionContext = {
+      settings: { keyIgnore: settings.keyIgnore, nullValues: settings.nullValues, schemaIgnore: settings.schemaIgnore },
+      entity: options.entity,
+      ...(options.versionColumn !== undefined ? { versionColumn: options.versionColumn } : {}),
+    };
   }
 
   /** Nothing is being processed right now (the group's lag says whether anything is waiting). */
@@ -142,7 +183,9 @@ export class ChangeSink {
       groupId: this.options.group,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
-      maxWaitTimeInMs: 100,
+      // linger.ms: the broker holds a fetch until a bulk's worth of bytes or the linger has passed.
+      maxWaitTimeInMs: settings.lingerMs > 1 ? settings.lingerMs : 100,
+      minBytes: settings.lingerMs > 1 ? settings.batchSize * 256 : 1,
       maxBytesPerPartition,
       maxBytes: maxBytesPerPartition * 2,
       allowAutoTopicCreation: false,
@@ -153,21 +196,30 @@ export class ChangeSink {
     });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
+        if (this.failure !== null) return;
         this.busy++;
         try {
-          const step = settings.batchSize * settings.maxInFlight;
+          const step = Math.min(settings.batchSize * settings.maxInFlight, settings.maxBufferedRecords);
           for (let i = 0; i < batch.messages.length; i += step) {
             if (!payload.isRunning() || payload.isStale()) break;
             const group = batch.messages.slice(i, i + step);
-            const chunks: Prepared[][] = [];
-            for (let c = 0; c < group.length; c += settings.batchSize) chunks.push(this.prepare(batch.topic, batch.partition, group.slice(c, c + settings.batchSize)));
-            await Promise.all(chunks.map((chunk) => this.apply(chunk)));
+            const chunks = this.chunk(this.prepare(batch.topic, batch.partition, group));
+            if (this.mapping !== null && !this.mappingPut) {
+              await this.options.search.putMapping(this.options.index, this.mapping);
+              this.mappingPut = true;
+              this.counters.mappingsPut++;
+            }
+            const failures = (await Promise.all(chunks.map((chunk) => this.apply(chunk)))).filter((f): f is string => f !== null);
+            if (failures.length > 0) {
+              this.fail(failures[0]!, batch.topic, batch.partition);
+              return;
+            }
             const last = group.at(-1)!.offset;
             const commitAt = this.heldDelete ?? String(BigInt(last) + 1n);
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: commitAt }]);
@@ -188,6 +240,33 @@ export class ChangeSink {
     await this.producer?.disconnect().catch(() => {});
     this.consumer = undefined;
     this.producer = undefined;
+  }
+
+  /** The task has failed: stop consuming (Connect stops a failed task; a restart meets the same record again). */
+  private fail(reason: string, topic: string, partition: number): void {
+    this.failure = reason;
+    this.counters.taskFailures++;
+    this.consumer?.pause([{ topic, partitions: [partition] }]);
+  }
+
+  /** Bulk requests: at most batch.size records and bulk.size.bytes bytes each. */
+  private chunk(prepared: Prepared[]): Prepared[][] {
+    const { batchSize, bulkSizeBytes } = this.options.settings;
+    const chunks: Prepared[][] = [];
+    let current: Prepared[] = [];
+    let bytes = 0;
+    for (const item of prepared) {
+      const size = (item.message.value?.length ?? 0) + (item.message.key?.length ?? 0);
+      if (current.length > 0 && (current.length >= batchSize || (bulkSizeBytes > 0 && bytes + size > bulkSizeBytes))) {
+        chunks.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(item);
+      bytes += size;
+    }
+    if (current.length > 0) chunks.push(current);
+    return chunks;
   }
 
   private prepare(topic: string, partition: number, messages: KafkaMessage[]): Prepared[] {
@@ -216,10 +295,14 @@ export class ChangeSink {
         const transformed = applyTransforms(record, settings.transforms);
         action = transformed === null ? { kind: 'skip', reason: 'null-ignored' } : actionFor(transformed, this.actionContext);
         if (transformed === null) c.droppedByTransforms++;
+        else if (action.kind === 'skip' && action.reason === 'null-key') c.nullKeysSkipped++;
         else if (action.kind === 'skip') c.nullValuesIgnored++;
+        if (transformed !== null && action.kind === 'index' && !settings.schemaIgnore && this.mapping === null && transformed.valueSchema !== null) {
+          this.mapping = mappingFor(transformed.valueSchema, this.options.entity);
+        }
       } catch (error) {
         if (!(error instanceof InvalidRecordError)) throw error;
-        action = { kind: 'invalid', reason: error.message };
+        action = { kind: 'invalid', reason: error.message, stage: error.stage };
       }
       if ((action.kind === 'index' || action.kind === 'delete') && action.version === undefined) c.unversionedWrites++;
       prepared.push({ message, action, position });
@@ -237,17 +320,19 @@ export class ChangeSink {
     }
   }
 
-  /** One bulk request for a chunk, retriable items retried, unwritable records dead-lettered. */
-  private async apply(chunk: Prepared[]): Promise<void> {
+  /** One bulk request for a chunk, retriable items retried, unwritable records handled; the task's failure reason, or null. */
+  private async apply(chunk: Prepared[]): Promise<string | null> {
     const { settings, search, index } = this.options;
-    const deadLetters: { message: KafkaMessage; reason: string }[] = [];
+    const unwritable: Unwritable[] = [];
     let pending: { op: BulkOperation; message: KafkaMessage }[] = [];
     for (const { message, action } of chunk) {
-      if (action.kind === 'invalid') deadLetters.push({ message, reason: action.reason });
+      if (action.kind === 'invalid') unwritable.push({ message, reason: action.reason, kind: action.stage });
       else if (action.kind === 'index') pending.push({ message, op: { action: 'index', index, id: action.id, doc: action.doc, ...(action.version !== undefined ? { version: action.version, versionType: 'external' as const } : {}) } });
       else if (action.kind === 'delete') pending.push({ message, op: { action: 'delete', index, id: action.id, ...(action.version !== undefined ? { version: action.version, versionType: 'external' as const } : {}) } });
     }
     if (pending.length > 0) {
+      // Exhausted, the error ends the batch: kafkajs restarts the consumer, which reads again from the
+      // last commit (Connect would fail the task until restarted; a healed engine resumes it here).
       await retry(
         async (attempt) => {
           if (attempt > 1) this.counters.bulkRetries++;
@@ -259,7 +344,10 @@ export class ChangeSink {
             if (result.status < 300 || (result.action === 'delete' && result.status === 404)) this.counters.applied++;
             else if (result.status === 409) this.counters.rejectedStale++;
             else if (result.status === 429 || result.status >= 500) again.push(item);
-            else deadLetters.push({ message: item.message, reason: `${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? ''}` });
+            else {
+              const type = result.error?.type ?? '';
+              unwritable.push({ message: item.message, reason: `${result.status} ${type}: ${result.error?.reason ?? ''}`, kind: MALFORMED_ERRORS.includes(type) ? 'malformed' : 'engine' });
+            }
           });
           pending = again;
           if (again.length > 0) throw new ConvergeError(`${again.length} bulk items were not accepted (429/5xx)`, { retriable: true, definite: false });
@@ -267,23 +355,32 @@ export class ChangeSink {
         { maxAttempts: settings.maxRetries + 1, initialDelayMs: Math.max(1, settings.retryBackoffMs), maxDelayMs: 10_000, timeoutMs: settings.flushTimeoutMs, description: `bulk of ${pending.length} changes` },
       );
     }
-    if (deadLetters.length > 0) await this.deadLetter(deadLetters);
+    return this.handleUnwritable(unwritable);
   }
 
-  private async deadLetter(items: { message: KafkaMessage; reason: string }[]): Promise<void> {
-    if (this.options.settings.dropInvalid) {
-      this.counters.droppedInvalid += items.length;
-      return;
+  /** Report, skip or fail on each record that could not be written (unwritable-records.ts); the failure reason, or null. */
+  private async handleUnwritable(items: Unwritable[]): Promise<string | null> {
+    if (items.length === 0) return null;
+    const { settings, deadLetterTopic } = this.options;
+    if (deadLetterTopic !== null && reportsToDeadLetter(settings)) await this.deadLetter(items, deadLetterTopic);
+    for (const item of items) {
+      const verdict = unwritableOutcome(item.kind, settings);
+      if (verdict.outcome === 'fail') return `record at offset ${item.message.offset}: ${item.reason} (${verdict.rule})`;
+      this.counters[verdict.counter]++;
     }
+    return null;
+  }
+
+  private async deadLetter(items: Unwritable[], topic: string): Promise<void> {
     await retry(
       () =>
         this.producer!.send({
-          topic: this.options.deadLetterTopic,
+          topic,
           acks: -1,
           messages: items.map(({ message, reason }) => ({
             key: message.key,
             value: message.value,
-            headers: { 'converge.error': reason, 'converge.source.topic': this.options.topic, 'converge.source.offset': message.offset },
+            headers: { 'converge.error': reason, 'converge.source.topics': this.options.topics.join(','), 'converge.source.offset': message.offset },
           })),
         }),
       { timeoutMs: 60_000, description: 'dead-letter produce' },

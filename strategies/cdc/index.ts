@@ -12,6 +12,7 @@ import type mysql from 'mysql2/promise';
 import { ConvergeError } from '../../harness/errors.ts';
 import { retry } from '../../harness/retry.ts';
 import { applyMysqlWrite } from '../../harness/entity/mysql-writes.ts';
+import { INDEX_SETTINGS } from '../../harness/entity/index-mapping.ts';
 import { recreateIndex, recreateTable } from '../../harness/entity/stores-setup.ts';
 import { ConnectClient } from '../../harness/stores/connect-client.ts';
 import { createKafka, groupLag } from '../../harness/stores/kafka.ts';
@@ -25,11 +26,13 @@ import { binlogEnd, lastTableRowEvent, type BinlogPoint } from './binlog-scan.ts
 import { captureNames, ownsTopic, type CaptureNames } from './capture-names.ts';
 import { captureCounters, captureUserExists, dropCaptureUser, ensureCaptureUser, type CaptureCounters } from './capture-user.ts';
 import { ChangeSink } from './change-sink.ts';
-import { loadConnectorDocument, redact, SEED_SINK_FILE, SEED_SOURCE_FILE, type ConnectorDocument } from './connector-document.ts';
-import { parseSinkConfig, type SinkSettings } from './sink-config.ts';
+import { readConnectorPair, sinkNaming } from './connector-pair.ts';
+import { redact, SEED_SINK_FILE, SEED_SOURCE_FILE, type ConnectorDocument } from './connector-document.ts';
+import type { SinkSettings } from './sink-config.ts';
 import type { CdcOptions } from './options.ts';
 import { connectLogFile, parseSnapshotLog, readTail } from './snapshot-log.ts';
 import { emitsTombstones, mapSourceConfig, type MappedSource } from './source-config.ts';
+import type { RoutingPlan } from './topic-routing.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,7 +46,9 @@ class CdcStrategy implements Strategy {
   private admin!: Admin;
   private connect!: ConnectClient;
   private source!: ConnectorDocument;
+  /** The sink document's settings, key.ignore and schema.ignore resolved for this run's topic. */
   private settings!: SinkSettings;
+  private routing!: RoutingPlan;
   private names!: CaptureNames;
   private sink: ChangeSink | undefined;
   private mapped: MappedSource | undefined;
@@ -53,10 +58,15 @@ class CdcStrategy implements Strategy {
   async open(context: StrategyContext): Promise<void> {
     this.context = context;
     this.options = context.options;
-    this.source = loadConnectorDocument(this.options.source ?? SEED_SOURCE_FILE);
-    this.settings = parseSinkConfig(loadConnectorDocument(this.options.sink ?? SEED_SINK_FILE), this.options.sink ?? SEED_SINK_FILE);
+    // Everything the documents say is checked here, before anything is created (connector-pair.ts).
     const { mysql: db } = context.endpoints;
-    this.names = captureNames(context.runId, db.database, context.table, this.settings.name, this.settings.deadLetterName);
+    const naming = sinkNaming(this.options.sink);
+    const names = captureNames(context.runId, db.database, context.table, naming.name, naming.deadLetterName);
+    const pair = readConnectorPair(this.options, { prefix: names.prefix, database: db.database, table: context.table });
+    this.source = pair.source;
+    this.routing = pair.routing;
+    this.settings = pair.settings;
+    this.names = { ...names, dataTopic: this.routing.topic };
     this.pool = createMysqlPool(db, { connectionLimit: Math.max(2, context.concurrency + 2) });
     this.search = await connectSearch(context.endpoints.search.url);
     this.kafka = createKafka(context.endpoints.kafka, `converge-cdc-${context.table}`, context.logFile);
@@ -67,11 +77,16 @@ class CdcStrategy implements Strategy {
 
   async setup(): Promise<void> {
     await recreateTable(this.pool, this.context.entity, this.context.table);
-    await recreateIndex(this.search, this.context.entity, this.context.index);
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: [this.names.dataTopic, this.names.deadLetterTopic].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-    });
+    if (this.settings.schemaIgnore) {
+      await recreateIndex(this.search, this.context.entity, this.context.index);
+    } else {
+      // schema.ignore=false: the sink puts the mapping from the first record's schema. Only `id` is
+      // mapped now (long, as Debezium's int64 key column maps), so the harness can sort its scans.
+      await this.search.deleteIndex(this.context.index);
+      await this.search.createIndex(this.context.index, { settings: INDEX_SETTINGS, mappings: { properties: { id: { type: 'long' } } } });
+    }
+    const topics = [this.names.dataTopic, ...(this.settings.deadLetterNamed ? [this.names.deadLetterTopic] : [])];
+    await this.admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })) });
     await this.startSink();
     if (!this.options.startCaptureAt) await this.startCapture();
   }
@@ -99,7 +114,7 @@ class CdcStrategy implements Strategy {
       brokers: kafka.brokers,
       topicPrefix: this.names.prefix,
       serverId: this.names.serverId,
-    });
+    }, this.routing);
     await this.connect.put(this.names.prefix, this.mapped.config);
     await this.connect.waitForRunning(this.names.prefix, 120_000);
   }
@@ -109,9 +124,9 @@ class CdcStrategy implements Strategy {
       kafka: this.kafka,
       search: this.search,
       index: this.context.index,
-      topic: this.names.dataTopic,
+      topics: this.routing.sinkTopics,
       group: this.names.group,
-      deadLetterTopic: this.names.deadLetterTopic,
+      deadLetterTopic: this.settings.deadLetterNamed ? this.names.deadLetterTopic : null,
       settings: this.settings,
       entity: this.context.entity,
       ...(this.options.versionColumn !== undefined ? { versionColumn: this.options.versionColumn } : {}),
@@ -143,6 +158,7 @@ class CdcStrategy implements Strategy {
    */
   async quiesce(timeoutMs: number): Promise<QuiesceResult> {
     const started = Date.now();
+    if (this.sink?.failure) return { quiet: false, waitedMs: 0, detail: `the sink task failed: ${this.sink.failure}` };
     if (this.captureStartedAt === null && !(await this.connect.status(this.names.prefix))) await this.startCapture();
     const target = await binlogEnd(this.pool);
     const qualified = `${this.context.endpoints.mysql.database}.${this.context.table}`;
@@ -215,10 +231,12 @@ class CdcStrategy implements Strategy {
   async configuration(): Promise<Record<string, unknown>> {
     const counters = await captureCounters(this.pool, this.context.endpoints.mysql.flavor, this.names.user).catch(() => null);
     const connectLog = connectLogFile(this.context.endpoints.connect.url);
-    const mapped = this.mapped ?? mapSourceConfig(this.source, { ...this.targetWithoutSecret() });
+    const mapped = this.mapped ?? mapSourceConfig(this.source, { ...this.targetWithoutSecret() }, this.routing);
     return {
       connector: this.names.prefix,
       topic: this.names.dataTopic,
+      capturedTopic: this.routing.capturedTopic,
+      documentsTopic: this.routing.written.topic,
       deadLetterTopic: this.names.deadLetterTopic,
       consumerGroup: this.names.group,
       captureUser: this.names.user,
@@ -228,6 +246,8 @@ class CdcStrategy implements Strategy {
       sourceConfig: redact(mapped.config),
       sourceConfigChanges: mapped.changes,
       sinkSettings: this.settings,
+      sinkChanges: this.routing.sinkChanges,
+      sinkFailure: this.sink?.failure ?? null,
       figuresFrom: {
         captureStatements: counters?.source ?? 'unavailable',
         snapshot: connectLog ? `Debezium's lines in the Connect log ${connectLog}` : 'no Connect log reachable',

@@ -1,7 +1,8 @@
 // The source connector's config as it must run here: the document's every semantic option kept,
 // and only what names the seed's own world mapped to this environment — the connector class to the
 // database flavour, hosts, port, credentials, server id, database and table, the topic prefix
-// (legacy `database.server.name`) and the schema history (legacy `database.history.*`). Options
+// (legacy `database.server.name`), the schema history (legacy `database.history.*`) and the routing
+// transforms' names (topic-routing.ts works out how). Options
 // converge does not know pass through to Debezium untouched. Pure: a document and a target in,
 // a config and the list of what changed out.
 import type { MysqlFlavor } from '../../harness/env/endpoints.ts';
@@ -57,7 +58,13 @@ export function schemaHistoryTopic(topicPrefix: string): string {
   return `${topicPrefix}.schema-history`;
 }
 
-export function mapSourceConfig(doc: ConnectorDocument, target: CaptureTarget): MappedSource {
+/** The routing options mapped to this run's names (topic-routing.ts). */
+export interface RoutingOverrides {
+  sourceOverrides: Record<string, string>;
+  sourceChanges: string[];
+}
+
+export function mapSourceConfig(doc: ConnectorDocument, target: CaptureTarget, routing?: RoutingOverrides): MappedSource {
   const changes: string[] = [];
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(doc.config)) {
@@ -89,6 +96,10 @@ export function mapSourceConfig(doc: ConnectorDocument, target: CaptureTarget): 
   if (config['schema.history.internal'] === undefined || config['schema.history.internal'].endsWith('KafkaSchemaHistory')) {
     set('schema.history.internal.kafka.bootstrap.servers', target.brokers.join(','), 'this environment');
     set('schema.history.internal.kafka.topic', schemaHistoryTopic(target.topicPrefix), 'per-run history topic');
+  }
+  if (routing) {
+    Object.assign(config, routing.sourceOverrides);
+    changes.push(...routing.sourceChanges);
   }
   if (config['heartbeat.interval.ms'] === undefined) set('heartbeat.interval.ms', DEFAULT_HEARTBEAT_MS, "offsets follow the binlog while the table is quiet (quiesce)");
   return { config, changes };

@@ -132,6 +132,10 @@ export class RestSearchPort implements SearchPort {
     await this.call({ method: 'PUT', path: `/${enc(index)}`, body });
   }
 
+  async putMapping(index: string, mappings: Record<string, unknown>): Promise<void> {
+    await this.call({ method: 'PUT', path: `/${enc(index)}/_mapping`, body: mappings });
+  }
+
   async deleteIndex(index: string): Promise<void> {
     await this.call({ method: 'DELETE', path: `/${enc(index)}` }, [404]);
   }

@@ -59,6 +59,8 @@ export interface SearchPort {
   readonly version: string;
   createIndex(index: string, body?: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> }): Promise<void>;
   deleteIndex(index: string): Promise<void>;
+  /** Add field mappings to an existing index (PUT _mapping); a field already mapped the same way is accepted again. */
+  putMapping(index: string, mappings: Record<string, unknown>): Promise<void>;
   indexExists(index: string): Promise<boolean>;
   /** Throws VersionConflictError when the engine rejects the version or op type. */
   index(index: string, id: string, doc: SearchDocument, options?: WriteOptions): Promise<WriteResult>;
