@@ -3,6 +3,7 @@
 // manner of tinybench: a figure is present only where it was measured. Reports are pure functions
 // of this file.
 import { z } from 'zod';
+import { pipelineResultSchema } from './pipeline-schema.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -340,6 +341,8 @@ export const resultsFileSchema = z.strictObject({
       searchBulkIndex: z.strictObject({ docs: count, batchSize: z.number().int(), docsPerSec: z.number() }),
     })
     .optional(),
+  /** `--suite pipeline`: the cdc pipeline's throughput and lag targets beside their raw rates (pipeline-schema.ts). */
+  pipeline: pipelineResultSchema.optional(),
   /** Present only when this file failed its own schema check as written: it is kept, marked invalid. */
   schemaErrors: z.array(z.string()).optional(),
   /** Where and how the run happened, for the report's context section. */
