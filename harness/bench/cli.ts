@@ -42,6 +42,10 @@ import { writeRunManifest } from './run-manifest.ts';
 import { summaryTable } from './summary-table.ts';
 import { writeResults } from './write-results.ts';
 import { writeReport } from '../../reports/write-report.ts';
+import { parsePipelineParams } from '../pipeline/params.ts';
+import { runPipelineSuite } from '../pipeline/run-pipeline.ts';
+import { pipelineSummaryText } from '../pipeline/summary-text.ts';
+import type { PipelineResult } from '../results/pipeline-schema.ts';
 
 const say = (line: string) => process.stderr.write(`converge: ${line}\n`);
 
@@ -66,6 +70,12 @@ function runContext(files: string[], scenarios: Scenario[], durationMs: number):
   };
 }
 
+/** The pipeline suite's pairs' scenarios as they ran (a pair per repetition, each its own name). */
+async function pipelineRunContext(pairs: { file: string; name: string; overrides: Record<string, string> }[], durationMs: number): Promise<NonNullable<ResultsFile['context']>> {
+  const scenarios = await Promise.all(pairs.map(async ({ file, name, overrides }) => ({ ...(await loadScenario(file, overrides)), name })));
+  return runContext(pairs.map(({ file }) => file), scenarios, durationMs);
+}
+
 function runIdNow(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
@@ -74,7 +84,11 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('bench')
     .description('Run scenarios through strategies against real services and judge whether the stores converge.')
     .option('--scenario <file...>', 'scenario YAML file (repeatable); default: the shipped suite')
-    .option('--suite <name>', 'a shipped suite instead of --scenario: default (the shipped scenarios) or faults (one scenario per fault kind, scenarios/faults/)')
+    .option('--suite <name>', 'a shipped suite instead of --scenario: default (the shipped scenarios), faults (one scenario per fault kind, scenarios/faults/) or pipeline (the cdc pipeline\'s throughput and lag targets beside raw rates; its --params: changes, snapshotRows, writePathOps, concurrency, probeOps, halfLoadSeconds)')
+    .addOption(new Option('--repeat <n>', 'pipeline suite: run every target n times and report the medians').default('1').argParser((value) => {
+      if (!/^[1-9]\d*$/.test(value)) throw new ConfigError(`--repeat: expected a positive integer, got ${value}`);
+      return value;
+    }))
     .option('--strategies <names>', 'comma-separated strategy names; default: every registered strategy')
     .option('--param <key=value...>', 'override a scenario param (repeatable)')
     .option('--out <dir>', 'run folder; default reports/out/<run-id>')
@@ -88,16 +102,20 @@ async function main(argv: string[]): Promise<number> {
     }))
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ suite?: string; scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean; envDir?: string }>();
+  const opts = program.opts<{ repeat: string; suite?: string; scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean; envDir?: string }>();
   const envDir = opts.envDir ? path.resolve(opts.envDir) : DEFAULT_ENV_DIR;
 
   // 1. options and scenarios, before anything starts
-  const strategies = parseStrategies(opts.strategies);
+  const pipelineSuite = opts.suite === 'pipeline';
+  const strategies = parseStrategies(opts.strategies ?? (pipelineSuite ? 'cdc' : undefined));
   const overrides = parseParams(opts.param ?? []);
   if (opts.suite !== undefined && opts.scenario !== undefined) throw new ConfigError('--suite and --scenario: give one or the other');
-  const files = opts.scenario?.map((file) => path.resolve(file)) ?? suiteScenarioFiles(opts.suite ?? 'default');
+  if (pipelineSuite && (strategies.length !== 1 || strategies[0] !== 'cdc')) throw new ConfigError(`--strategies: the pipeline suite measures the cdc pipeline only, got ${strategies.join(',')}`);
+  if (!pipelineSuite && opts.repeat !== '1') throw new ConfigError('--repeat: only the pipeline suite repeats its measurements (--suite pipeline)');
+  const pipelineParams = pipelineSuite ? parsePipelineParams(overrides) : undefined;
+  const files = pipelineSuite ? [] : (opts.scenario?.map((file) => path.resolve(file)) ?? suiteScenarioFiles(opts.suite ?? 'default'));
   const named = files.map((file) => ({ file, name: path.basename(file).replace(/\.ya?ml$/, '') }));
-  const routed = routeParams(named, overrides);
+  const routed = routeParams(named, pipelineSuite ? {} : overrides);
   const scenarios = [];
   const scenarioOverrides: Record<string, string>[] = [];
   for (const { file, name } of named) {
@@ -108,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
   const runId = runIdNow();
   const runDir = path.resolve(opts.out ?? path.join(REPO_ROOT, 'reports', 'out', runId));
   mkdirSync(runDir, { recursive: true });
-  writeRunManifest(runDir, {
+  const manifestBase = {
     runId,
     startedAt: new Date().toISOString(),
     pid: process.pid,
@@ -117,7 +135,8 @@ async function main(argv: string[]): Promise<number> {
     paramOverrides: overrides,
     scenarios: scenarios.map((scenario, i) => ({ name: scenario.name, file: files[i]!, text: readFileSync(files[i]!, 'utf8'), overrides: scenarioOverrides[i]!, params: scenario.params })),
     pairs: scenarios.flatMap((scenario) => strategies.map((strategy) => ({ strategy, scenario: scenario.name, history: historyFileName(strategy, scenario.name) }))),
-  });
+  };
+  writeRunManifest(runDir, manifestBase);
 
   // 2. the environment
   const controller = new AbortController();
@@ -156,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
 
   // 3. raw baselines, then every scenario × strategy
   let baselines: Baselines | undefined;
-  if (opts.baselines) {
+  if (opts.baselines && !pipelineSuite) {
     // At seed-bulk's insert concurrency, so its driver rate over this is the harness's overhead.
     const insertConcurrency = scenarios.find((scenario) => scenario.name === 'seed-bulk')?.phases[0]?.concurrency ?? 4;
     say(`measuring raw rates: mysql2 single-row INSERT at concurrency ${insertConcurrency}, bulk indexing`);
@@ -172,7 +191,23 @@ async function main(argv: string[]): Promise<number> {
   const progress = process.stderr.isTTY
     ? new MultiBar({ format: '{phase} [{bar}] {value}/{total} {rate} ops/s', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
     : undefined;
+  let pipeline: PipelineResult | undefined;
+  const pipelineContext: { file: string; name: string; overrides: Record<string, string> }[] = [];
   try {
+    if (pipelineParams) {
+      say(`pipeline suite: ${opts.repeat} repetition(s) with ${JSON.stringify(pipelineParams)}`);
+      const recordManifest = (done: { results: ScenarioResult[]; scenarios: typeof pipelineContext }) =>
+        writeRunManifest(runDir, {
+          ...manifestBase,
+          scenarios: done.scenarios.map(({ file, name, overrides: loaded }) => ({ name, file, text: readFileSync(file, 'utf8'), overrides: loaded, params: done.results.find((r) => r.scenario === name)?.params ?? {} })),
+          pairs: done.scenarios.map(({ name }) => ({ strategy: 'cdc', scenario: name, history: historyFileName('cdc', name) })),
+        });
+      const out = await runPipelineSuite({ endpoints, envDir, runId, runDir, params: pipelineParams, repeat: Number(opts.repeat), signal: controller.signal, log: say, onRepetition: recordManifest });
+      pipeline = out.pipeline;
+      results.push(...out.results);
+      pipelineContext.push(...out.scenarios);
+      recordManifest(out);
+    }
     for (const scenario of scenarios) {
       for (const strategy of strategies) {
         if (controller.signal.aborted) break;
@@ -223,7 +258,8 @@ async function main(argv: string[]): Promise<number> {
       paramOverrides: overrides,
       results,
       ...(baselines ? { baselines } : {}),
-      context: runContext(files, scenarios, Date.now() - startedAt.getTime()),
+      ...(pipeline ? { pipeline } : {}),
+      context: pipelineParams ? await pipelineRunContext(pipelineContext, Date.now() - startedAt.getTime()) : runContext(files, scenarios, Date.now() - startedAt.getTime()),
     };
     schemaErrors = writeResults(runDir, file).schemaErrors;
     if (schemaErrors.length > 0) {
@@ -240,7 +276,7 @@ async function main(argv: string[]): Promise<number> {
       await envDown({ dir: envDir });
     }
   }
-  const finished = { interrupted: controller.signal.aborted, results, schemaErrors };
+  const finished = { interrupted: controller.signal.aborted, results, schemaErrors, ...(pipeline ? { pipeline } : {}) };
   const unexpected = unexpectedOutcomes(finished);
   const verdictLine = finished.interrupted
     ? 'interrupted: the results are partial (exit 130)'
@@ -249,7 +285,8 @@ async function main(argv: string[]): Promise<number> {
       : `every pair is as its scenario expects (exit 0)`;
   const skipped = skippedPairs(finished);
   const skippedLines = skipped.length > 0 ? `\n\n${skipped.length} pair${skipped.length === 1 ? '' : 's'} SKIPPED, not run (they neither pass nor fail):\n${skipped.map((line) => `  ${line}`).join('\n')}` : '';
-  process.stdout.write(`\n${summaryTable(results)}\n\n${verdictLine}${skippedLines}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
+  const pipelineText = pipeline ? `\n${pipelineSummaryText(pipeline)}\n` : '';
+  process.stdout.write(`${pipelineText}\n${summaryTable(results)}\n\n${verdictLine}${skippedLines}\n\nresults: ${path.join(runDir, 'results.json')}\n`);
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
   return benchExitCode(finished);
 }

@@ -83,6 +83,8 @@ export interface StrategyRunInput {
   log: (line: string) => void;
   /** Skip the tinybench measurement (tests). */
   skipPerOpCost?: boolean;
+  /** Called as the workload starts (after setup, seeding and warm-up). */
+  onWorkloadStart?: () => void;
   /** Called once the workload has run, before the final reads (tests use it to tamper with the index). */
   afterWorkload?: (names: { table: string; index: string }) => Promise<void>;
   /** Keep the pair's table and index after the run for inspection (default: dropped). */
@@ -224,6 +226,7 @@ export async function runStrategy(input: StrategyRunInput): Promise<{ result: Sc
 
     // 3. the workload
     const runStart = monotonicMs();
+    input.onWorkloadStart?.();
     const history = new HistoryWriter(path.join(input.runDir, historyFile));
     const latency = new PercentileRecorder();
     const timeline = new Timeline(runStart);

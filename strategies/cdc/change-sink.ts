@@ -116,6 +116,9 @@ export class ChangeSink {
   };
   /** The furthest binlog position among records whose offsets are committed. */
   committedPosition: BinlogPosition | null = null;
+  /** When the first batch arrived, and when the last commit was made (epoch ms): the sink's own clock for its apply rate. */
+  firstBatchAt: number | null = null;
+  lastCommitAt: number | null = null;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private busy = 0;
@@ -203,6 +206,7 @@ export class ChangeSink {
       eachBatch: async (payload) => {
         const { batch } = payload;
         if (this.failure !== null) return;
+        this.firstBatchAt ??= Date.now();
         this.busy++;
         try {
           const step = Math.min(settings.batchSize * settings.maxInFlight, settings.maxBufferedRecords);
@@ -224,6 +228,7 @@ export class ChangeSink {
             const commitAt = this.heldDelete ?? String(BigInt(last) + 1n);
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: commitAt }]);
             this.advanceCommitted(chunks.flat(), commitAt);
+            this.lastCommitAt = Date.now();
             payload.resolveOffset(last);
             await payload.heartbeat();
           }

@@ -36,8 +36,14 @@ import type { RoutingPlan } from './topic-routing.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class CdcStrategy implements Strategy {
+/** In-process use only (the pipeline suite): hold the sink back until `releaseSink()`, so changes pile up in the topic first. */
+export interface CdcControl {
+  holdSink?: boolean;
+}
+
+export class CdcStrategy implements Strategy {
   readonly name = 'cdc';
+  constructor(private readonly control: CdcControl = {}) {}
   private context!: StrategyContext;
   private options!: CdcOptions;
   private pool!: mysql.Pool;
@@ -87,8 +93,32 @@ class CdcStrategy implements Strategy {
     }
     const topics = [this.names.dataTopic, ...(this.settings.deadLetterNamed ? [this.names.deadLetterTopic] : [])];
     await this.admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })) });
-    await this.startSink();
+    if (!this.control.holdSink) await this.startSink();
     if (!this.options.startCaptureAt) await this.startCapture();
+  }
+
+  /** Start the sink held back by `holdSink` (once). */
+  async releaseSink(): Promise<void> {
+    if (!this.sink) await this.startSink();
+  }
+
+  /** The pair's log file (kafkajs logs go there). */
+  get logFile(): string | undefined {
+    return this.context.logFile;
+  }
+
+  /** The sink document's batch.size and max.in.flight.requests, as the sink applies them. */
+  get sinkBatchSize(): number {
+    return this.settings.batchSize;
+  }
+
+  get sinkMaxInFlight(): number {
+    return this.settings.maxInFlight;
+  }
+
+  /** The topic the captured changes land on, in this run's names. */
+  get dataTopic(): string {
+    return this.names.dataTopic;
   }
 
   /** The seed is captured before the workload starts, unless the scenario defers capture to watch its start under load. */
@@ -224,6 +254,8 @@ class CdcStrategy implements Strategy {
       snapshotDurationMs: snapshot?.durationMs ?? null,
       snapshotExportMs: snapshot?.exportMs ?? null,
       snapshotRecords: snapshot?.records ?? null,
+      sinkFirstBatchAtEpochMs: this.sink?.firstBatchAt ?? null,
+      sinkLastCommitAtEpochMs: this.sink?.lastCommitAt ?? null,
     };
   }
 
