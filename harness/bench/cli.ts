@@ -45,7 +45,7 @@ import { writeReport } from '../../reports/write-report.ts';
 import { parsePipelineParams } from '../pipeline/params.ts';
 import { runPipelineSuite } from '../pipeline/run-pipeline.ts';
 import { pipelineSummaryText } from '../pipeline/summary-text.ts';
-import type { PipelineResult } from '../results/pipeline-schema.ts';
+import { PIPELINE_TARGETS, type PipelineResult, type PipelineTarget } from '../results/pipeline-schema.ts';
 
 const say = (line: string) => process.stderr.write(`converge: ${line}\n`);
 
@@ -76,6 +76,13 @@ async function pipelineRunContext(pairs: { file: string; name: string; overrides
   return runContext(pairs.map(({ file }) => file), scenarios, durationMs);
 }
 
+function parsePipelineTargets(value: string): PipelineTarget[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(PIPELINE_TARGETS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new ConfigError(`--targets: unknown target ${JSON.stringify(unknown[0] ?? value)}; known: ${PIPELINE_TARGETS.join(', ')}`);
+  return names as PipelineTarget[];
+}
+
 function runIdNow(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
@@ -85,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Run scenarios through strategies against real services and judge whether the stores converge.')
     .option('--scenario <file...>', 'scenario YAML file (repeatable); default: the shipped suite')
     .option('--suite <name>', 'a shipped suite instead of --scenario: default (the shipped scenarios), faults (one scenario per fault kind, scenarios/faults/) or pipeline (the cdc pipeline\'s throughput and lag targets beside raw rates; its --params: changes, snapshotRows, writePathOps, concurrency, probeOps, halfLoadSeconds)')
+    .option('--targets <names>', `pipeline suite: only these targets, comma-separated (${PIPELINE_TARGETS.join(', ')}); default all`)
     .addOption(new Option('--repeat <n>', 'pipeline suite: run every target n times and report the medians').default('1').argParser((value) => {
       if (!/^[1-9]\d*$/.test(value)) throw new ConfigError(`--repeat: expected a positive integer, got ${value}`);
       return value;
@@ -102,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     }))
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ repeat: string; suite?: string; scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean; envDir?: string }>();
+  const opts = program.opts<{ targets?: string; repeat: string; suite?: string; scenario?: string[]; strategies?: string; param?: string[]; out?: string; full?: boolean; seed: string; baselines: boolean; keepData?: boolean; envDir?: string }>();
   const envDir = opts.envDir ? path.resolve(opts.envDir) : DEFAULT_ENV_DIR;
 
   // 1. options and scenarios, before anything starts
@@ -113,6 +121,8 @@ async function main(argv: string[]): Promise<number> {
   if (pipelineSuite && (strategies.length !== 1 || strategies[0] !== 'cdc')) throw new ConfigError(`--strategies: the pipeline suite measures the cdc pipeline only, got ${strategies.join(',')}`);
   if (!pipelineSuite && opts.repeat !== '1') throw new ConfigError('--repeat: only the pipeline suite repeats its measurements (--suite pipeline)');
   const pipelineParams = pipelineSuite ? parsePipelineParams(overrides) : undefined;
+  const pipelineTargets = opts.targets === undefined ? undefined : parsePipelineTargets(opts.targets);
+  if (pipelineTargets && !pipelineSuite) throw new ConfigError('--targets: only the pipeline suite has targets (--suite pipeline)');
   const files = pipelineSuite ? [] : (opts.scenario?.map((file) => path.resolve(file)) ?? suiteScenarioFiles(opts.suite ?? 'default'));
   const named = files.map((file) => ({ file, name: path.basename(file).replace(/\.ya?ml$/, '') }));
   const routed = routeParams(named, pipelineSuite ? {} : overrides);
@@ -202,7 +212,7 @@ async function main(argv: string[]): Promise<number> {
           scenarios: done.scenarios.map(({ file, name, overrides: loaded }) => ({ name, file, text: readFileSync(file, 'utf8'), overrides: loaded, params: done.results.find((r) => r.scenario === name)?.params ?? {} })),
           pairs: done.scenarios.map(({ name }) => ({ strategy: 'cdc', scenario: name, history: historyFileName('cdc', name) })),
         });
-      const out = await runPipelineSuite({ endpoints, envDir, runId, runDir, params: pipelineParams, repeat: Number(opts.repeat), signal: controller.signal, log: say, onRepetition: recordManifest });
+      const out = await runPipelineSuite({ endpoints, envDir, runId, runDir, params: pipelineParams, repeat: Number(opts.repeat), ...(pipelineTargets ? { targets: pipelineTargets } : {}), signal: controller.signal, log: say, onRepetition: recordManifest });
       pipeline = out.pipeline;
       results.push(...out.results);
       pipelineContext.push(...out.scenarios);

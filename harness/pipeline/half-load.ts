@@ -73,7 +73,7 @@ function convergedOf(result: ScenarioResult): boolean | null {
   return result.convergence.state === 'checked' ? result.convergence.converged : null;
 }
 
-export async function halfLoadLag(ctx: PipelineContext, suffix: string): Promise<HalfLoadRuns> {
+export async function halfLoadLag(ctx: PipelineContext, suffix: string, chosen: ReadonlySet<PipelineTarget>): Promise<HalfLoadRuns> {
   const { concurrency, probeOps, halfLoadSeconds } = ctx.params;
   const out: HalfLoadRuns = { measurements: [], results: [], scenarios: [] };
   const probeOverrides = { ops: String(probeOps), concurrency: String(concurrency) };
@@ -87,6 +87,7 @@ export async function halfLoadLag(ctx: PipelineContext, suffix: string): Promise
   ctx.log(`pipeline: sustainable rate ${sustainable === null ? 'unknown (the probe did not converge)' : `${sustainable.toFixed(0)} writes/s`} (${ops.ok} acknowledged in ${(runningMs / 1000).toFixed(1)} s, converged ${convergeMs === null ? 'never' : `${(convergeMs / 1000).toFixed(1)} s`} after)`);
   const refreshMs = refreshIntervalMs(INDEX_SETTINGS.refresh_interval);
   for (const target of ['lag-half-load', 'lag-half-load-tuned'] as const satisfies readonly PipelineTarget[]) {
+    if (!chosen.has(target)) continue;
     const tuned = target === 'lag-half-load-tuned';
     const title = tuned ? 'Lag at half load, tuned connector pair' : "Lag at half load, the seed's connector pair as written";
     out.measurements.push(

@@ -6,7 +6,7 @@
 // runs it all N times; the summary takes each figure's median and judges the goals on it.
 import type { Endpoints } from '../env/endpoints.ts';
 import { envUsageTargets, startUsageSampler } from '../env/service-usage.ts';
-import type { PipelineMeasurement, PipelineResult } from '../results/pipeline-schema.ts';
+import { PIPELINE_TARGETS, type PipelineMeasurement, type PipelineResult, type PipelineTarget } from '../results/pipeline-schema.ts';
 import type { ScenarioResult } from '../results/schema.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { PipelineContext } from './context.ts';
@@ -26,6 +26,8 @@ export interface PipelineSuiteInput {
   runDir: string;
   params: PipelineParams;
   repeat: number;
+  /** Only these targets (default: all); the half-load targets run together, after their probe. */
+  targets?: readonly PipelineTarget[];
   signal: AbortSignal;
   log: (line: string) => void;
   /** Called after each repetition with everything so far (the CLI keeps its manifest current). */
@@ -54,6 +56,7 @@ export async function runPipelineSuite(input: PipelineSuiteInput): Promise<Pipel
     log,
     watchUsage: () => startUsageSampler(targets),
   };
+  const chosen = new Set(input.targets ?? PIPELINE_TARGETS);
   const runs: PipelineMeasurement[][] = [];
   const output: PipelineSuiteOutput = { pipeline: { params: { ...params }, repeat, runs, summary: [] }, results: [], scenarios: [] };
   for (let k = 1; k <= repeat && !input.signal.aborted; k++) {
@@ -65,7 +68,7 @@ export async function runPipelineSuite(input: PipelineSuiteInput): Promise<Pipel
       log(`pipeline ${k}/${repeat}: ${m.title}: ${m.state === 'failed' ? `FAILED: ${m.error}` : headline(m)}`);
     };
     let raw: RawBulk | null = null;
-    say(
+    if (chosen.has('sink-catch-up')) say(
       await measureTarget('sink-catch-up', 'Sink catch-up: changes already in the topic, applied by the sink', async () => {
         const measured = await sinkCatchUp(ctx);
         raw = measured.raw;
@@ -73,14 +76,16 @@ export async function runPipelineSuite(input: PipelineSuiteInput): Promise<Pipel
       }),
     );
     if (input.signal.aborted) break;
-    say(await measureTarget('snapshot-catch-up', 'Snapshot catch-up: rows in the table before the connector, to the index', () => snapshotCatchUp(ctx, raw)));
+    if (chosen.has('snapshot-catch-up')) say(await measureTarget('snapshot-catch-up', 'Snapshot catch-up: rows in the table before the connector, to the index', () => snapshotCatchUp(ctx, raw)));
     if (input.signal.aborted) break;
-    say(await measureTarget('write-path', 'Write path: the strategy worker vs raw mysql2 single-row commits', () => writePath(ctx)));
+    if (chosen.has('write-path')) say(await measureTarget('write-path', 'Write path: the strategy worker vs raw mysql2 single-row commits', () => writePath(ctx)));
     if (input.signal.aborted) break;
-    const lag = await halfLoadLag(ctx, suffix);
-    for (const m of lag.measurements) say(m);
-    output.results.push(...lag.results);
-    output.scenarios.push(...lag.scenarios);
+    if (chosen.has('lag-half-load') || chosen.has('lag-half-load-tuned')) {
+      const lag = await halfLoadLag(ctx, suffix, chosen);
+      for (const m of lag.measurements) say(m);
+      output.results.push(...lag.results);
+      output.scenarios.push(...lag.scenarios);
+    }
     output.pipeline.summary = summarize(runs);
     input.onRepetition?.(output);
   }
