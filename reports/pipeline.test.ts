@@ -114,6 +114,17 @@ describe('a pipeline run as a whole', () => {
     expect(readResults(JSON.stringify(file))).toEqual({ file, invalid: [] });
   });
 
+  it('names a damaged pipeline block and still reads the run', () => {
+    const file = pipelineRun();
+    const damaged = { ...file, pipeline: { ...file.pipeline!, repeat: 0 } };
+    const read = readResults(JSON.stringify(damaged));
+    expect(read.file.pipeline).toBeUndefined();
+    expect(read.file.runId).toBe(file.runId);
+    expect(read.invalid).toHaveLength(1);
+    expect(read.invalid[0]).toMatch(/^pipeline does not match the schema: .*repeat/);
+    expect(() => readResults(JSON.stringify({ ...damaged, runId: 7 }))).toThrow(/schemaVersion 1/);
+  });
+
   it('headlines the goals met on the medians, not "0 of 0 pairs pass", and shows no verdict matrix', () => {
     const file = pipelineRun();
     expect(pipelineStatus(file.pipeline!)).toBe('pipeline suite: 3 of 4 goals met on the medians (3 targets × 2 repetitions, 1 failed measurement)');
