@@ -1,13 +1,15 @@
 // converge report: reading results.json for the report. A run folder is rendered even when part of
-// it is damaged — the pairs that validate are drawn, the ones that do not are named with what is
-// wrong — because a failed run is exactly when someone needs to read its report.
+// it is damaged — the pairs that validate are drawn, the ones that do not (and a damaged pipeline
+// block) are named with what is wrong — because a failed run is exactly when someone needs to read
+// its report.
 import { z } from 'zod';
 import { ConfigError } from '../harness/errors.ts';
+import { pipelineResultSchema } from '../harness/results/pipeline-schema.ts';
 import { resultsFileSchema, scenarioResultSchema, type ResultsFile } from '../harness/results/schema.ts';
 
 export interface ReadResults {
   file: ResultsFile;
-  /** Entries of `results` that did not match the schema, each said in one line. */
+  /** Entries of `results` (or the `pipeline` block) that did not match the schema, each said in one line. */
   invalid: string[];
 }
 
@@ -28,10 +30,20 @@ export function readResults(text: string, source = 'results.json'): ReadResults 
   const whole = resultsFileSchema.safeParse(raw);
   if (whole.success) return { file: whole.data, invalid: [] };
   const entries: unknown[] = Array.isArray((raw as { results?: unknown }).results) ? (raw as { results: unknown[] }).results : [];
-  const run = resultsFileSchema.safeParse({ ...(raw as object), results: [] });
-  if (!run.success) throw new ConfigError(`${source} does not match schemaVersion 1:\n${z.prettifyError(run.error)}`);
   const results: ResultsFile['results'] = [];
   const invalid: string[] = [];
+  let run = resultsFileSchema.safeParse({ ...(raw as object), results: [] });
+  const { pipeline, ...rest } = (raw ?? {}) as { pipeline?: unknown };
+  if (!run.success && pipeline !== undefined) {
+    // a damaged pipeline block is named, and the rest of the run still renders
+    const withoutPipeline = resultsFileSchema.safeParse({ ...rest, results: [] });
+    const ownError = pipelineResultSchema.safeParse(pipeline).error;
+    if (withoutPipeline.success && ownError) {
+      run = withoutPipeline;
+      invalid.push(`pipeline does not match the schema: ${z.prettifyError(ownError).replace(/\s*\n\s*/g, '; ')}`);
+    }
+  }
+  if (!run.success) throw new ConfigError(`${source} does not match schemaVersion 1:\n${z.prettifyError(run.error)}`);
   entries.forEach((entry, i) => {
     const parsed = scenarioResultSchema.safeParse(entry);
     if (parsed.success) results.push(parsed.data);

@@ -1,6 +1,7 @@
 // converge report: results.json → one self-contained index.html. A pure function of the results
 // and the inlined assets: what went wrong (if anything), the verdict matrix, the fault matrix (when
-// some pair had faults or was skipped), then per scenario a comparison table and its charts (the
+// some pair had faults or was skipped), the pipeline targets (a `--suite pipeline` run, which has
+// no pairs and so no verdict matrix), then per scenario a comparison table and its charts (the
 // faults listed above them), then the run's context. The chart data is embedded as JSON; a
 // Content-Security-Policy allows only the two inline scripts (by hash), so the page can make no
 // request even if something tried.
@@ -11,11 +12,13 @@ import type { ReportAssets } from './assets.ts';
 import { isEmptyChart, scenarioCharts, strategyColors, type Chart, type ChartSpec } from './chart-data.ts';
 import { jsonForScript } from './escape.ts';
 import { html, trusted, type SafeHtml } from './html.ts';
+import { pipelineStatus } from './pipeline-figures.ts';
 import type { ReadResults } from './read-results.ts';
 import { runLayout, type RunLayout } from './run-layout.ts';
 import { comparisonTable, verdictLines } from './sections/comparison-table.ts';
 import { faultLegend } from './sections/fault-legend.ts';
 import { faultMatrix } from './sections/fault-matrix.ts';
+import { pipelineSection } from './sections/pipeline.ts';
 import { runContext } from './sections/run-context.ts';
 import { problemsBanner, runProblems } from './sections/run-problems.ts';
 import { configLinks } from './sections/strategy-config.ts';
@@ -47,18 +50,20 @@ function scenarioSection(layout: RunLayout, scenario: string, index: number, col
   </section>`;
 }
 
-/** The line under the title: how many pairs pass of those that ran, fail as expected, were skipped. */
-export function runStatus(file: Pick<ResultsFile, 'results' | 'interrupted'>): string {
+/** The line under the title: how many pairs pass of those that ran, fail as expected, were skipped; for a pipeline run, how many goals the medians met. */
+export function runStatus(file: Pick<ResultsFile, 'results' | 'interrupted' | 'pipeline'>): string {
   const kinds = file.results.map((r) => standing(r).kind);
   const passed = file.results.filter((r) => r.verdict === 'pass').length;
   const expectedFailures = kinds.filter((kind) => kind === 'expected-fail').length;
   const skipped = kinds.filter((kind) => kind === 'skipped').length;
-  return [
+  const pairs = [
     `${passed} of ${file.results.length - skipped} pairs pass`,
     expectedFailures > 0 ? `, ${expectedFailures} fail as expected` : '',
     skipped > 0 ? `, ${skipped} skipped (not run)` : '',
-    file.interrupted ? ' — interrupted, partial' : '',
   ].join('');
+  // a pipeline run has no pairs: "0 of 0 pairs pass" would be its headline
+  const parts = [file.pipeline === undefined || file.results.length > 0 ? pairs : null, file.pipeline ? pipelineStatus(file.pipeline) : null];
+  return `${parts.filter((part) => part !== null).join(' · ')}${file.interrupted ? ' — interrupted, partial' : ''}`;
 }
 
 export function renderReport({ file, invalid }: ReadResults, assets: ReportAssets): string {
@@ -69,6 +74,10 @@ export function renderReport({ file, invalid }: ReadResults, assets: ReportAsset
   const sections = layout.scenarios.map((scenario, i) => scenarioSection(layout, scenario, i, colors, specs));
   const status = runStatus(file);
   const faults = faultMatrix(layout);
+  const pipeline = pipelineSection(file.pipeline);
+  // a pipeline run (no pairs, a pipeline block) has no verdicts to show: its targets are its verdicts
+  const pairsShown = file.results.length > 0 || file.pipeline === undefined;
+  const shape = pairsShown ? ` · ${layout.strategies.length} strategies × ${layout.scenarios.length} scenarios` : '';
   const chartLibrary = scriptText(assets.chartLibrary);
   const pageScript = scriptText(assets.pageScript);
   const csp = `default-src 'none'; script-src ${sha256(chartLibrary)} ${sha256(pageScript)}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;
@@ -86,12 +95,13 @@ ${trusted(assets.pageCss)}</style>
 <body>
 <header>
   <h1>converge run ${file.runId}</h1>
-  <p class="subtitle">${status} · ${layout.strategies.length} strategies × ${layout.scenarios.length} scenarios · started ${file.startedAt} · ${file.provider} services</p>
-  <nav class="toc"><a href="#verdicts">verdicts</a>${faults.markup ? html`<a href="#fault-matrix">fault matrix</a>` : ''}${layout.scenarios.map((s) => html`<a href="#${layout.anchor(s)}">${s}</a>`)}<a href="#context">context</a></nav>
+  <p class="subtitle">${status}${shape} · started ${file.startedAt} · ${file.provider} services</p>
+  <nav class="toc">${pairsShown ? html`<a href="#verdicts">verdicts</a>` : ''}${faults.markup ? html`<a href="#fault-matrix">fault matrix</a>` : ''}${pipeline.markup ? html`<a href="#pipeline">pipeline targets</a>` : ''}${layout.scenarios.map((s) => html`<a href="#${layout.anchor(s)}">${s}</a>`)}<a href="#context">context</a></nav>
 </header>
 ${problemsBanner(problems)}
-<section id="verdicts"><h2>Verdicts</h2>${verdictMatrix(layout)}</section>
+${pairsShown ? html`<section id="verdicts"><h2>Verdicts</h2>${verdictMatrix(layout)}</section>` : ''}
 ${faults}
+${pipeline}
 ${sections}
 <section id="context"><h2>Run context</h2>${runContext(file, layout)}</section>
 <script type="application/json" id="report-data">${trusted(jsonForScript({ charts: specs }))}</script>

@@ -2,11 +2,13 @@
 // unfinished run, a results.json that failed its own schema check when written, pairs that failed
 // where they must pass (a failure the scenario expects is shown in the matrix, not here) or never
 // ran, pairs skipped (a fault their provider cannot inject) with why, checks that crashed, entries
-// of results.json that could not be read. Empty when the run is whole and every pair is as
-// expected. (A fault that did not strike or heal cleanly fails its pair through its verdict line.)
+// of results.json that could not be read, pipeline target measurements that failed. Empty when the
+// run is whole and every pair is as expected. (A fault that did not strike or heal cleanly fails its
+// pair through its verdict line.)
 import type { ResultsFile } from '../../harness/results/schema.ts';
 import { standing } from '../../harness/results/standing.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { pipelineProblems } from '../pipeline-figures.ts';
 import type { RunLayout } from '../run-layout.ts';
 
 export function runProblems(file: ResultsFile, layout: RunLayout, invalid: readonly string[]): string[] {
@@ -16,7 +18,9 @@ export function runProblems(file: ResultsFile, layout: RunLayout, invalid: reado
   if (file.interrupted) problems.push(`This run was interrupted before it finished: the figures are partial (${ran} of ${planned} strategy × scenario pairs ran).`);
   else if (ran < planned) problems.push(`${planned - ran} of ${planned} strategy × scenario pairs did not run.`);
   if (file.finishedAt === null) problems.push('The run did not record when it finished.');
-  if (ran === 0) problems.push('No strategy × scenario pair finished.');
+  // a pipeline run has no pairs by design; a failed target measurement is its problem instead
+  if (ran === 0 && file.pipeline === undefined) problems.push('No strategy × scenario pair finished.');
+  if (file.pipeline) problems.push(...pipelineProblems(file.pipeline));
   if (file.schemaErrors && file.schemaErrors.length > 0) {
     problems.push(`results.json did not match its own schema when the bench wrote it (the run exited 1): ${file.schemaErrors.join('; ')}`);
   }
