@@ -116,6 +116,11 @@ export class CdcStrategy implements Strategy {
     return this.settings.maxInFlight;
   }
 
+  /** The sink's progress, cheaply (no query): records applied, when its first batch arrived and its last commit was made (epoch ms). */
+  sinkProgress(): { applied: number; firstBatchAt: number | null; lastCommitAt: number | null } {
+    return { applied: this.sink?.counters.applied ?? 0, firstBatchAt: this.sink?.firstBatchAt ?? null, lastCommitAt: this.sink?.lastCommitAt ?? null };
+  }
+
   /** The topic the captured changes land on, in this run's names. */
   get dataTopic(): string {
     return this.names.dataTopic;
