@@ -1,17 +1,20 @@
 // The sink: a kafkajs consumer (in the strategy's worker process, so a crash of the worker is a
 // crash of the sink, and recover() restarts it) that applies change events to the index with the
-// sink document's semantics. Per Kafka batch (a fetch waits up to `linger.ms` for more records):
-// decode, pair tombstones with their delete events, transform, turn into actions; at most
-// `max.buffered.records` records at a time, as up to `max.in.flight.requests` bulk requests of
-// `batch.size` records (and `bulk.size.bytes`) at once; with schema.ignore=false the index mapping
+// sink document's semantics. Per Kafka batch (a fetch waits up to `linger.ms` for more records), in
+// pieces of `batch.size` records: decode (each value's schema parsed once per schema), pair
+// tombstones with their delete events, transform, turn into actions, and send as bulk requests
+// (split further by `bulk.size.bytes`) without waiting for the previous piece's: up to
+// `max.in.flight.requests` requests and `max.buffered.records` records are out at once, so decoding
+// overlaps the engine's indexing; offsets are committed in order as pieces are acknowledged. With
+// schema.ignore=false the index mapping
 // is put from the first record's schema before the first bulk. Items the engine could not take for
 // a retriable reason (429, 5xx) are retried with backoff up to `max.retries`. A record that cannot
 // be written is handled as Connect and the Confluent connector do: reported to the dead-letter topic
 // when errors.tolerance=all names one; then skipped when the document allows it (errors.tolerance=all
 // for a converter or transform failure, drop.invalid.message for one the connector meets,
 // behavior.on.malformed.documents=ignore|warn for a document the engine refuses as malformed), and
-// otherwise the task fails: the sink stops consuming, commits nothing further and says why. The
-// group offset is committed only once a batch is acknowledged (at least once). Redelivery is
+// otherwise the task fails: the sink stops consuming, commits nothing further and says why. A
+// piece's offsets are committed only once it is acknowledged, and all before it (at least once). Redelivery is
 // harmless: every write carries the change's external version, so the engine answers a stale or
 // repeated one with 409, counted as rejected.
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
@@ -22,6 +25,7 @@ import type { BulkOperation, SearchPort } from '../../harness/stores/search/sear
 import { compareBinlog, type BinlogPosition } from './binlog-position.ts';
 import { applyTransforms, InvalidRecordError, isDeleteEvent, pairTombstone, toSinkRecord, type SinkRecord } from './record-transforms.ts';
 import { actionFor, mappingFor, type ActionContext, type SinkAction } from './sink-actions.ts';
+import { JsonConverterDecoder } from './json-converter-decoder.ts';
 import type { SinkSettings } from './sink-config.ts';
 import { reportsToDeadLetter, unwritableOutcome, type UnwritableKind } from './unwritable-records.ts';
 
@@ -80,6 +84,17 @@ export interface SinkCounters {
   valueBytesWithoutSchema: number;
 }
 
+/** A piece of a batch whose bulk requests are out: committed once they are acknowledged. */
+interface InFlightPiece {
+  done: Promise<{ failure: string | null } | { error: unknown }>;
+  prepared: Prepared[];
+  /** The offset to commit once acknowledged (short of a delete whose tombstone has not arrived). */
+  commitAt: string;
+  last: string;
+  records: number;
+  requests: number;
+}
+
 interface Prepared {
   message: KafkaMessage;
   action: SinkAction;
@@ -135,6 +150,8 @@ export class ChangeSink {
   failure: string | null = null;
 
   private readonly actionContext: ActionContext;
+  /** Reads each value's schema once per schema, not once per record. */
+  private readonly decoder = new JsonConverterDecoder();
 
   constructor(private readonly options: ChangeSinkOptions) {
     const { settings } = options;
@@ -208,30 +225,62 @@ export class ChangeSink {
         if (this.failure !== null) return;
         this.firstBatchAt ??= Date.now();
         this.busy++;
+        // Pieces of batch.size records; up to max.in.flight.requests bulk requests (and at most
+        // max.buffered.records records) are out at once, so the next piece is decoded while the
+        // engine indexes the last. Offsets are committed in order, as pieces are acknowledged.
+        const inFlight: InFlightPiece[] = [];
+        let buffered = 0;
+        let requests = 0;
+        const settleOldest = async (): Promise<boolean> => {
+          const piece = inFlight.shift()!;
+          buffered -= piece.records;
+          requests -= piece.requests;
+          const outcome = await piece.done;
+          // Retries exhausted: the error ends the batch, kafkajs restarts the consumer, which reads
+          // again from the last commit (the pieces still out are then not committed).
+          if ('error' in outcome) throw outcome.error;
+          if (outcome.failure !== null) {
+            this.fail(outcome.failure, batch.topic, batch.partition);
+            return false;
+          }
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: piece.commitAt }]);
+          this.advanceCommitted(piece.prepared, piece.commitAt);
+          this.lastCommitAt = Date.now();
+          payload.resolveOffset(piece.last);
+          await payload.heartbeat();
+          return true;
+        };
         try {
-          const step = Math.min(settings.batchSize * settings.maxInFlight, settings.maxBufferedRecords);
-          for (let i = 0; i < batch.messages.length; i += step) {
-            if (!payload.isRunning() || payload.isStale()) break;
-            const group = batch.messages.slice(i, i + step);
-            const chunks = this.chunk(this.prepare(batch.topic, batch.partition, group));
+          for (let i = 0; i < batch.messages.length; i += settings.batchSize) {
+            if (!payload.isRunning() || payload.isStale()) {
+              // Rebalanced away or stopping: what is out finishes, nothing more is committed here.
+              await Promise.all(inFlight.map((piece) => piece.done));
+              return;
+            }
+            const messages = batch.messages.slice(i, i + settings.batchSize);
+            const prepared = this.prepare(batch.topic, batch.partition, messages);
+            const last = messages.at(-1)!.offset;
+            const commitAt = this.heldDelete ?? String(BigInt(last) + 1n);
             if (this.mapping !== null && !this.mappingPut) {
               await this.options.search.putMapping(this.options.index, this.mapping);
               this.mappingPut = true;
               this.counters.mappingsPut++;
             }
-            const failures = (await Promise.all(chunks.map((chunk) => this.apply(chunk)))).filter((f): f is string => f !== null);
-            if (failures.length > 0) {
-              this.fail(failures[0]!, batch.topic, batch.partition);
-              return;
+            const chunks = this.chunk(prepared);
+            const done = Promise.all(chunks.map((chunk) => this.apply(chunk))).then(
+              (failures) => ({ failure: failures.find((f) => f !== null) ?? null }),
+              (error: unknown) => ({ error }),
+            );
+            inFlight.push({ done, prepared, commitAt, last, records: messages.length, requests: chunks.length });
+            buffered += messages.length;
+            requests += chunks.length;
+            // Let the requests go out before the next piece's decoding holds the event loop.
+            await new Promise((resolve) => setImmediate(resolve));
+            while (inFlight.length > 0 && (requests >= settings.maxInFlight || buffered >= settings.maxBufferedRecords)) {
+              if (!(await settleOldest())) return;
             }
-            const last = group.at(-1)!.offset;
-            const commitAt = this.heldDelete ?? String(BigInt(last) + 1n);
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: commitAt }]);
-            this.advanceCommitted(chunks.flat(), commitAt);
-            this.lastCommitAt = Date.now();
-            payload.resolveOffset(last);
-            await payload.heartbeat();
           }
+          while (inFlight.length > 0) if (!(await settleOldest())) return;
         } finally {
           this.busy--;
         }
@@ -286,8 +335,13 @@ export class ChangeSink {
       let action: SinkAction;
       let position: BinlogPosition | null = null;
       try {
-        let record = toSinkRecord({ topic, partition, offset: message.offset, key: message.key, value: message.value }, { key: settings.keySchemas, value: settings.valueSchemas });
-        if (record.value !== null) c.valueBytesWithoutSchema += Buffer.byteLength(JSON.stringify(record.value));
+        let payloadBytes: number | null = null;
+        let record = toSinkRecord({ topic, partition, offset: message.offset, key: message.key, value: message.value }, { key: settings.keySchemas, value: settings.valueSchemas }, (bytes, schemas, what) => {
+          const decoded = this.decoder.decode(bytes, schemas, what);
+          payloadBytes = decoded.payloadBytes;
+          return decoded;
+        });
+        if (record.value !== null) c.valueBytesWithoutSchema += payloadBytes ?? Buffer.byteLength(JSON.stringify(record.value));
         this.noteSnapshot(record);
         if (this.options.pairTombstones) {
           record = pairTombstone(this.previous, record);
