@@ -3,20 +3,21 @@
 // sink document's semantics. Per Kafka batch (a fetch waits up to `linger.ms` for more records), in
 // pieces of `batch.size` records: decode (each value's schema parsed once per schema), pair
 // tombstones with their delete events, transform, turn into actions, and send as bulk requests
-// (split further by `bulk.size.bytes`) without waiting for the previous piece's: up to
+// (split further by `bulk.size.bytes`) without waiting for earlier pieces, across batches, as the
+// Confluent connector buffers records and flushes them asynchronously: up to
 // `max.in.flight.requests` requests and `max.buffered.records` records are out at once, so decoding
-// overlaps the engine's indexing; offsets are committed in order as pieces are acknowledged. With
-// schema.ignore=false the index mapping
-// is put from the first record's schema before the first bulk. Items the engine could not take for
-// a retriable reason (429, 5xx) are retried with backoff up to `max.retries`. A record that cannot
+// and the next fetch overlap the engine's indexing. With schema.ignore=false the index mapping is
+// put from the first record's schema before the first bulk. Items the engine could not take for a
+// retriable reason (429, 5xx) are retried with backoff up to `max.retries`. A record that cannot
 // be written is handled as Connect and the Confluent connector do: reported to the dead-letter topic
 // when errors.tolerance=all names one; then skipped when the document allows it (errors.tolerance=all
 // for a converter or transform failure, drop.invalid.message for one the connector meets,
 // behavior.on.malformed.documents=ignore|warn for a document the engine refuses as malformed), and
 // otherwise the task fails: the sink stops consuming, commits nothing further and says why. A
-// piece's offsets are committed only once it is acknowledged, and all before it (at least once). Redelivery is
-// harmless: every write carries the change's external version, so the engine answers a stale or
-// repeated one with 409, counted as rejected.
+// piece's offset is committed only once it and every piece before it are acknowledged (at least
+// once); when a piece's retries run out, its consumer is retired and a fresh one resumes from the
+// last commit. Redelivery is harmless: every write carries the change's external version, so the
+// engine answers a stale or repeated one with 409, counted as rejected.
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ConvergeError } from '../../harness/errors.ts';
 import { retry } from '../../harness/retry.ts';
@@ -84,13 +85,15 @@ export interface SinkCounters {
   valueBytesWithoutSchema: number;
 }
 
-/** A piece of a batch whose bulk requests are out: committed once they are acknowledged. */
+/** A piece of a batch whose bulk requests are out: committed once they, and every piece before, are acknowledged. */
 interface InFlightPiece {
+  consumer: Consumer;
+  topic: string;
+  partition: number;
   done: Promise<{ failure: string | null } | { error: unknown }>;
   prepared: Prepared[];
   /** The offset to commit once acknowledged (short of a delete whose tombstone has not arrived). */
   commitAt: string;
-  last: string;
   records: number;
   requests: number;
 }
@@ -137,6 +140,17 @@ export class ChangeSink {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private busy = 0;
+  /** Pieces whose bulk requests are out, in offset order across batches, and their totals. */
+  private readonly pieces: InFlightPiece[] = [];
+  private unsettled = 0;
+  private outstandingRecords = 0;
+  private outstandingRequests = 0;
+  private settling: Promise<void> = Promise.resolve();
+  private draining: Promise<void> | null = null;
+  /** Consumers retired after a piece failed: they send and commit nothing more. */
+  private readonly brokenConsumers = new WeakSet<Consumer>();
+  /** The last error that retired a consumer (for the log and the figures). */
+  lastPieceError: string | null = null;
   /** Set by stop(): a consumer crash is then not restarted. */
   private stopping = false;
   private previous: SinkRecord | null = null;
@@ -164,7 +178,7 @@ export class ChangeSink {
 
   /** Nothing is being processed right now (the group's lag says whether anything is waiting). */
   get idle(): boolean {
-    return this.busy === 0;
+    return this.busy === 0 && this.unsettled === 0;
   }
 
   async start(): Promise<void> {
@@ -222,41 +236,13 @@ export class ChangeSink {
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
-        if (this.failure !== null) return;
+        if (this.failure !== null || this.brokenConsumers.has(consumer)) return;
         this.firstBatchAt ??= Date.now();
         this.busy++;
-        // Pieces of batch.size records; up to max.in.flight.requests bulk requests (and at most
-        // max.buffered.records records) are out at once, so the next piece is decoded while the
-        // engine indexes the last. Offsets are committed in order, as pieces are acknowledged.
-        const inFlight: InFlightPiece[] = [];
-        let buffered = 0;
-        let requests = 0;
-        const settleOldest = async (): Promise<boolean> => {
-          const piece = inFlight.shift()!;
-          buffered -= piece.records;
-          requests -= piece.requests;
-          const outcome = await piece.done;
-          // Retries exhausted: the error ends the batch, kafkajs restarts the consumer, which reads
-          // again from the last commit (the pieces still out are then not committed).
-          if ('error' in outcome) throw outcome.error;
-          if (outcome.failure !== null) {
-            this.fail(outcome.failure, batch.topic, batch.partition);
-            return false;
-          }
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: piece.commitAt }]);
-          this.advanceCommitted(piece.prepared, piece.commitAt);
-          this.lastCommitAt = Date.now();
-          payload.resolveOffset(piece.last);
-          await payload.heartbeat();
-          return true;
-        };
         try {
           for (let i = 0; i < batch.messages.length; i += settings.batchSize) {
-            if (!payload.isRunning() || payload.isStale()) {
-              // Rebalanced away or stopping: what is out finishes, nothing more is committed here.
-              await Promise.all(inFlight.map((piece) => piece.done));
-              return;
-            }
+            // Rebalanced away or stopping: what is out is settled by the drain, nothing more is sent.
+            if (!payload.isRunning() || payload.isStale() || this.brokenConsumers.has(consumer)) return;
             const messages = batch.messages.slice(i, i + settings.batchSize);
             const prepared = this.prepare(batch.topic, batch.partition, messages);
             const last = messages.at(-1)!.offset;
@@ -271,25 +257,101 @@ export class ChangeSink {
               (failures) => ({ failure: failures.find((f) => f !== null) ?? null }),
               (error: unknown) => ({ error }),
             );
-            inFlight.push({ done, prepared, commitAt, last, records: messages.length, requests: chunks.length });
-            buffered += messages.length;
-            requests += chunks.length;
+            this.pieces.push({ consumer, topic: batch.topic, partition: batch.partition, done, prepared, commitAt, records: messages.length, requests: chunks.length });
+            this.unsettled++;
+            this.outstandingRecords += messages.length;
+            this.outstandingRequests += chunks.length;
+            // kafkajs fetches on from here; the offset is committed once the piece is acknowledged.
+            payload.resolveOffset(last);
             // Let the requests go out before the next piece's decoding holds the event loop.
             await new Promise((resolve) => setImmediate(resolve));
-            while (inFlight.length > 0 && (requests >= settings.maxInFlight || buffered >= settings.maxBufferedRecords)) {
-              if (!(await settleOldest())) return;
+            while (this.pieces.length > 0 && (this.outstandingRequests >= settings.maxInFlight || this.outstandingRecords >= settings.maxBufferedRecords)) {
+              if (!(await this.settleNext())) return;
             }
           }
-          while (inFlight.length > 0) if (!(await settleOldest())) return;
+          await payload.heartbeat();
+        } catch (error) {
+          this.pieceFailed(consumer, error);
         } finally {
           this.busy--;
+          this.drain();
         }
       },
     });
   }
 
+  /** Settle what is out in the background, in order, after a batch has returned (so the next fetch overlaps the engine's indexing). */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = (async () => {
+      try {
+        while (this.pieces.length > 0 && !this.stopping) if (!(await this.settleNext())) break;
+      } catch (error) {
+        this.pieceFailed(this.consumer, error);
+      } finally {
+        this.draining = null;
+      }
+    })();
+  }
+
+  /**
+   * A piece's retries ran out (or its commit failed): nothing after it may be committed, and the
+   * consumer has fetched past it. Its consumer is retired and a fresh one resumes from the last
+   * commit; the external versions make the redelivered changes harmless.
+   */
+  private pieceFailed(consumer: Consumer | undefined, error: unknown): void {
+    this.abandonPieces();
+    if (!consumer || this.brokenConsumers.has(consumer) || this.stopping) return;
+    this.brokenConsumers.add(consumer);
+    this.lastPieceError = error instanceof Error ? error.message : String(error);
+    if (this.consumer === consumer) void this.restartConsumer();
+  }
+
+  private abandonPieces(): void {
+    this.unsettled -= this.pieces.length;
+    this.pieces.length = 0;
+    this.outstandingRecords = 0;
+    this.outstandingRequests = 0;
+  }
+
+  /** Settle the oldest piece out (one at a time, whoever asks): false when the task failed on it. */
+  private settleNext(): Promise<boolean> {
+    const next = this.settling.then(() => this.settleOldest());
+    this.settling = next.then(
+      () => {},
+      () => {},
+    );
+    return next;
+  }
+
+  private async settleOldest(): Promise<boolean> {
+    const piece = this.pieces.shift();
+    if (!piece) return true;
+    try {
+      this.outstandingRecords -= piece.records;
+      this.outstandingRequests -= piece.requests;
+      const outcome = await piece.done;
+      if ('error' in outcome) throw outcome.error;
+      if (outcome.failure !== null) {
+        this.abandonPieces();
+        this.fail(outcome.failure, piece.topic, piece.partition);
+        return false;
+      }
+      // A retired consumer's pieces are not committed: its successor reads them again.
+      if (this.brokenConsumers.has(piece.consumer) || piece.consumer !== this.consumer) return true;
+      await piece.consumer.commitOffsets([{ topic: piece.topic, partition: piece.partition, offset: piece.commitAt }]);
+      this.advanceCommitted(piece.prepared, piece.commitAt);
+      this.lastCommitAt = Date.now();
+      return true;
+    } finally {
+      this.unsettled--;
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    // What is still out is not committed: the group's next consumer reads it again.
+    this.abandonPieces();
     await this.consumer?.disconnect().catch(() => {});
     await this.producer?.disconnect().catch(() => {});
     this.consumer = undefined;
@@ -390,8 +452,8 @@ export class ChangeSink {
       else if (action.kind === 'delete') pending.push({ message, op: { action: 'delete', index, id: action.id, ...(action.version !== undefined ? { version: action.version, versionType: 'external' as const } : {}) } });
     }
     if (pending.length > 0) {
-      // Exhausted, the error ends the batch: kafkajs restarts the consumer, which reads again from the
-      // last commit (Connect would fail the task until restarted; a healed engine resumes it here).
+      // Exhausted, the error retires the consumer and a fresh one reads again from the last commit
+      // (Connect would fail the task until restarted; a healed engine resumes it here).
       await retry(
         async (attempt) => {
           if (attempt > 1) this.counters.bulkRetries++;

@@ -63,6 +63,9 @@ export function clientTransport(request: ClientRequest, close: () => Promise<voi
 
 const enc = encodeURIComponent;
 
+/** The fields of each _bulk item the port reads (`filter_path`, which both engines take). */
+const BULK_ITEM_FIELDS = ['_id', 'status', 'result', '_version', 'error.type', 'error.reason'].map((field) => `items.*.${field}`).join(',');
+
 function writeQuery(options: WriteOptions): Record<string, string | number | boolean> {
   const query: Record<string, string | number | boolean> = {};
   if (options.version !== undefined) query.version = options.version;
@@ -192,7 +195,9 @@ export class RestSearchPort implements SearchPort {
       lines.push({ [op.action]: meta });
       if (op.action === 'index') lines.push(op.doc);
     }
-    const querystring: Record<string, string | number | boolean> = {};
+    // Only what a BulkItemResult holds comes back (no _index, _shards, _seq_no, _primary_term): on a
+    // 2,000-item bulk the answer is less than half as long to send and to parse.
+    const querystring: Record<string, string | number | boolean> = { filter_path: BULK_ITEM_FIELDS };
     if (options.refresh !== undefined) querystring.refresh = options.refresh;
     const response = await this.call({ method: 'POST', path: '/_bulk', querystring, bulkBody: lines });
     const items = (response.body as { items: Record<string, { _id: string; status: number; result?: string; _version?: number; error?: { type: string; reason: string } }>[] }).items;
