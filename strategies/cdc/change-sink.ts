@@ -164,8 +164,9 @@ export class ChangeSink {
   failure: string | null = null;
 
   private readonly actionContext: ActionContext;
-  /** Reads each value's schema once per schema, not once per record. */
-  private readonly decoder = new JsonConverterDecoder();
+  /** Read each key's and value's schema once per schema, not once per record. */
+  private readonly keyDecoder = new JsonConverterDecoder();
+  private readonly valueDecoder = new JsonConverterDecoder();
 
   constructor(private readonly options: ChangeSinkOptions) {
     const { settings } = options;
@@ -399,7 +400,8 @@ export class ChangeSink {
       try {
         let payloadBytes: number | null = null;
         let record = toSinkRecord({ topic, partition, offset: message.offset, key: message.key, value: message.value }, { key: settings.keySchemas, value: settings.valueSchemas }, (bytes, schemas, what) => {
-          const decoded = this.decoder.decode(bytes, schemas, what);
+          if (what === 'key') return this.keyDecoder.decode(bytes, schemas, what);
+          const decoded = this.valueDecoder.decode(bytes, schemas, what);
           payloadBytes = decoded.payloadBytes;
           return decoded;
         });

@@ -79,10 +79,10 @@ export function asEnvelope(value: unknown): Envelope | null {
 export function toSinkRecord(
   message: { topic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null },
   schemas: { key: boolean; value: boolean },
-  decodeValue: (bytes: Buffer | null, schemas: boolean, what: 'value') => { payload: unknown; schema: ConnectSchema | null } = decodeWithSchema,
+  decode: (bytes: Buffer | null, schemas: boolean, what: 'key' | 'value') => { payload: unknown; schema: ConnectSchema | null } = decodeWithSchema,
 ): SinkRecord {
-  const key = decodeJson(message.key, schemas.key, 'key');
-  const { payload: value, schema: valueSchema } = decodeValue(message.value, schemas.value, 'value');
+  const key = decode(message.key, schemas.key, 'key').payload;
+  const { payload: value, schema: valueSchema } = decode(message.value, schemas.value, 'value');
   const envelope = asEnvelope(value);
   return { topic: message.topic, partition: message.partition, offset: message.offset, key, value, valueSchema, position: envelope ? sourcePosition(envelope.source) : null };
 }
