@@ -19,17 +19,31 @@ const entity: Entity = {
   columns: { name: { type: 'varchar', length: 32, nullable: false }, counter: { type: 'int', nullable: false } },
   projection: { rename: {}, drop: [], computed: {} },
 };
+/** Every column type, for the comparison of the two paths' rows. */
+const allTypes: Entity = {
+  table: 'onetrip_types',
+  columns: {
+    name: { type: 'varchar', length: 32, nullable: false },
+    counter: { type: 'int', nullable: false },
+    big: { type: 'bigint', nullable: false },
+    note: { type: 'text', nullable: true },
+    balance: { type: 'double', nullable: false },
+    active: { type: 'boolean', nullable: false },
+    opened: { type: 'datetime', nullable: true },
+  },
+  projection: { rename: {}, drop: [], computed: {} },
+};
 const op = (kind: Op['kind'], id: number, extra: Partial<Op> = {}): Op => ({ index: 0, phase: 'p', kind, id, ...extra });
 const insert = (id: number, name = `n${id}`) => op('insert', id, { values: { name, counter: 0 } });
 
 let pool: MysqlPool;
 const tables: string[] = [];
 
-async function freshTable(name: string): Promise<string> {
+async function freshTable(name: string, columns = entity): Promise<string> {
   const table = `it_onetrip_${name}_${tag}`;
   tables.push(table);
   await pool.query(dropTableSql(table));
-  await pool.query(createTableSql(entity, table));
+  await pool.query(createTableSql(columns, table));
   return table;
 }
 
@@ -83,11 +97,12 @@ afterAll(async () => {
 
 describe('applyMysqlWrite in one round trip', () => {
   it('returns the committed row and version of every write kind, as the statement-by-statement transaction does', async () => {
-    const [oneTrip, stepwise] = [await freshTable('a'), await freshTable('b')];
+    const [oneTrip, stepwise] = [await freshTable('a', allTypes), await freshTable('b', allTypes)];
+    const values = (id: number, name: string) => ({ name, counter: 0, big: 2 ** 53 + id, note: null, balance: 0.1 + id, active: true, opened: '2026-01-02 03:04:05' });
     const ops: Op[] = [
-      insert(1),
-      insert(2),
-      op('update', 1, { values: { name: 'renamed' } }),
+      op('insert', 1, { values: values(1, 'n1') }),
+      op('insert', 2, { values: values(2, 'n2') }),
+      op('update', 1, { values: { name: 'renamed', note: 'a note', active: false, opened: null } }),
       op('increment', 2, { column: 'counter', delta: 5 }),
       op('increment', 2, { column: 'counter', delta: -2 }),
       op('update', 9, { values: { name: 'absent' } }),
@@ -95,7 +110,7 @@ describe('applyMysqlWrite in one round trip', () => {
       op('delete', 1),
       op('delete', 1),
       op('delete', 9),
-      insert(1, 'again'),
+      op('insert', 1, { values: values(1, 'again') }),
     ];
     await withConnection(async (connection) => {
       for (const write of ops) {
@@ -108,8 +123,8 @@ describe('applyMysqlWrite in one round trip', () => {
     });
     expect(await tableRows(oneTrip)).toEqual(await tableRows(stepwise));
     expect(await tableRows(oneTrip)).toEqual([
-      { id: 1, version: 1, name: 'again', counter: 0 },
-      { id: 2, version: 3, name: 'n2', counter: 3 },
+      { id: 1, version: 1, ...values(1, 'again'), big: String(2 ** 53 + 1), active: 1 },
+      { id: 2, version: 3, ...values(2, 'n2'), big: String(2 ** 53 + 2), active: 1, counter: 3 },
     ]);
   });
 
