@@ -1,12 +1,14 @@
 // One write of the workload applied to MySQL in its own transaction, returning the row as it was
 // committed (the write, then a read of the row under the write's lock). Every strategy whose
 // application writes MySQL uses this (2pc runs the same statements inside an XA branch), so all of
-// them write MySQL identically. A duplicate key or another definite SQL error is a definite
-// failure; a lost connection leaves the outcome unknown.
+// them write MySQL identically. Without a step inside the transaction, the whole transaction goes in
+// one round trip (one-trip-transaction.ts). A duplicate key or another definite SQL error is a
+// definite failure; a lost connection leaves the outcome unknown.
 import type mysql from 'mysql2/promise';
 import { ConvergeError, ConfigError } from '../errors.ts';
 import type { Op } from '../workload/op.ts';
 import type { RowValue, WriteOutcome } from '../../strategies/contract.ts';
+import { oneTripOutcome, oneTripTransaction, rowValue } from './one-trip-transaction.ts';
 import { deleteStatement, incrementStatement, insertStatement, selectRowStatement, updateStatement } from './table-sql.ts';
 
 /** MySQL said no: the statement did not apply (duplicate key, constraint, bad value). */
@@ -40,13 +42,15 @@ export function classifyMysqlError(error: unknown, committing: boolean): Converg
 }
 
 export type Queryable = Pick<mysql.PoolConnection, 'query' | 'beginTransaction' | 'commit' | 'rollback'>;
+/** A connection applyMysqlWrite can use: its config says whether one query may carry several statements. */
+export type WriteConnection = Queryable & Pick<mysql.PoolConnection, 'config'>;
 
 /** The row `id` as committed (or under this transaction), `FOR UPDATE` when asked; null when absent. */
 export async function selectRow(connection: Pick<Queryable, 'query'>, table: string, id: number, forUpdate: boolean): Promise<RowValue | null> {
   const statement = selectRowStatement(table, id, forUpdate);
   const [rows] = await connection.query<mysql.RowDataPacket[]>(statement.sql, statement.params);
   const row = rows[0];
-  return row ? ({ ...row, id: Number(row.id), version: Number(row.version) }) : null;
+  return row ? rowValue(row) : null;
 }
 
 /** What a write's statements did: the outcome, and the before-image when it was asked for. */
@@ -98,24 +102,48 @@ export async function writeRowStatements(connection: Pick<Queryable, 'query'>, t
 /**
  * Apply `op` in one transaction. `beforeCommit`, when given, runs inside the transaction after the
  * write (a saga writes its log row there) with the row's before-image, read under the write's lock
- * (null for an insert, or when no row was there); the row returned is the committed row.
+ * (null for an insert, or when no row was there); the row returned is the committed row. Without
+ * it the transaction is one multi-statement query: the connection must allow multiple statements
+ * (createMysqlPool's `multipleStatements`).
  */
 export async function applyMysqlWrite(
-  connection: Queryable,
+  connection: WriteConnection,
   table: string,
   op: Op,
   beforeCommit?: (outcome: WriteOutcome, before: RowValue | null) => Promise<void>,
 ): Promise<WriteOutcome> {
+  if (!beforeCommit) return applyInOneTrip(connection, table, op);
   let committing = false;
   try {
     await connection.beginTransaction();
-    const { outcome, before } = await writeRowStatements(connection, table, op, beforeCommit !== undefined);
-    if (beforeCommit) await beforeCommit(outcome, before);
+    const { outcome, before } = await writeRowStatements(connection, table, op, true);
+    await beforeCommit(outcome, before);
     committing = true;
     await connection.commit();
     return outcome;
   } catch (error) {
     if (!committing) await connection.rollback().catch(() => {});
     throw classifyMysqlError(error, committing);
+  }
+}
+
+/**
+ * The transaction of `op` in one round trip. An error the server sent for one of its statements
+ * is definite, as it is statement by statement: the server stops at the failing statement, and
+ * the transaction it may have left open is rolled back here (a deadlock or lock wait timeout stays
+ * retriable). A connection lost during the round trip leaves the outcome unknown: the COMMIT may
+ * have run.
+ */
+async function applyInOneTrip(connection: WriteConnection, table: string, op: Op): Promise<WriteOutcome> {
+  if (!connection.config.multipleStatements) {
+    throw new ConfigError('applyMysqlWrite without beforeCommit sends one multi-statement query: open the pool with multipleStatements');
+  }
+  const transaction = oneTripTransaction(table, op);
+  try {
+    const [results] = await connection.query(transaction.sql, transaction.params);
+    return oneTripOutcome(transaction, results);
+  } catch (error) {
+    if (!(error as { fatal?: boolean }).fatal) await connection.rollback().catch(() => {});
+    throw classifyMysqlError(error, true);
   }
 }

@@ -13,10 +13,20 @@ export function mysqlConnectionOptions(endpoint: MysqlEndpoint): mysql.Connectio
 export interface PoolOptions {
   /** Connections in the pool (default 10). */
   connectionLimit?: number;
+  /**
+   * Let one query carry several statements (default false), for a write's whole transaction in one
+   * round trip (applyMysqlWrite). Values still travel as client-side escaped placeholders.
+   */
+  multipleStatements?: boolean;
 }
 
 export function createMysqlPool(endpoint: MysqlEndpoint, options: PoolOptions = {}): MysqlPool {
-  return mysql.createPool({ ...mysqlConnectionOptions(endpoint), connectionLimit: options.connectionLimit ?? 10, waitForConnections: true });
+  return mysql.createPool({
+    ...mysqlConnectionOptions(endpoint),
+    connectionLimit: options.connectionLimit ?? 10,
+    waitForConnections: true,
+    multipleStatements: options.multipleStatements ?? false,
+  });
 }
 
 export function createMysqlConnection(endpoint: MysqlEndpoint): Promise<mysql.Connection> {

@@ -73,7 +73,7 @@ export class CdcStrategy implements Strategy {
     this.routing = pair.routing;
     this.settings = pair.settings;
     this.names = { ...names, dataTopic: this.routing.topic };
-    this.pool = createMysqlPool(db, { connectionLimit: Math.max(2, context.concurrency + 2) });
+    this.pool = createMysqlPool(db, { connectionLimit: Math.max(2, context.concurrency + 2), multipleStatements: true });
     this.search = await connectSearch(context.endpoints.search.url);
     this.kafka = createKafka(context.endpoints.kafka, `converge-cdc-${context.table}`, context.logFile);
     this.admin = this.kafka.admin();

@@ -22,7 +22,7 @@ class NaiveStrategy implements Strategy {
 
   async open(context: StrategyContext): Promise<void> {
     this.context = context;
-    this.pool = createMysqlPool(context.endpoints.mysql, { connectionLimit: Math.max(2, context.concurrency + 1) });
+    this.pool = createMysqlPool(context.endpoints.mysql, { connectionLimit: Math.max(2, context.concurrency + 1), multipleStatements: true });
     this.search = await connectSearch(context.endpoints.search.url);
   }
 

@@ -61,7 +61,7 @@ async function expectConverged(): Promise<void> {
 }
 
 beforeAll(async () => {
-  pool = createMysqlPool(endpoints.mysql, { connectionLimit: 4 });
+  pool = createMysqlPool(endpoints.mysql, { connectionLimit: 4, multipleStatements: true });
   search = await connectSearch(endpoints.search.url);
   await worker.start();
   await worker.call('setup');
