@@ -106,13 +106,16 @@ export async function writeRowStatements(connection: Pick<Queryable, 'query'>, t
  * it the transaction is one multi-statement query: the connection must allow multiple statements
  * (createMysqlPool's `multipleStatements`).
  */
-export async function applyMysqlWrite(
-  connection: WriteConnection,
-  table: string,
-  op: Op,
-  beforeCommit?: (outcome: WriteOutcome, before: RowValue | null) => Promise<void>,
-): Promise<WriteOutcome> {
-  if (!beforeCommit) return applyInOneTrip(connection, table, op);
+export interface ApplyOptions {
+  /** Runs inside the transaction after the write, with the row's before-image (a saga writes its log row there). */
+  beforeCommit?: (outcome: WriteOutcome, before: RowValue | null) => Promise<void>;
+  /** The server takes RETURNING (supportsReturning): an insert or a delete is then one statement. */
+  returning?: boolean;
+}
+
+export async function applyMysqlWrite(connection: WriteConnection, table: string, op: Op, options: ApplyOptions = {}): Promise<WriteOutcome> {
+  const { beforeCommit } = options;
+  if (!beforeCommit) return applyInOneTrip(connection, table, op, options.returning ?? false);
   let committing = false;
   try {
     await connection.beginTransaction();
@@ -134,11 +137,11 @@ export async function applyMysqlWrite(
  * retriable). A connection lost during the round trip leaves the outcome unknown: the COMMIT may
  * have run.
  */
-async function applyInOneTrip(connection: WriteConnection, table: string, op: Op): Promise<WriteOutcome> {
+async function applyInOneTrip(connection: WriteConnection, table: string, op: Op, returning: boolean): Promise<WriteOutcome> {
   if (!connection.config.multipleStatements) {
     throw new ConfigError('applyMysqlWrite without beforeCommit sends one multi-statement query: open the pool with multipleStatements');
   }
-  const transaction = oneTripTransaction(table, op);
+  const transaction = oneTripTransaction(table, op, returning);
   try {
     const [results] = await connection.query(transaction.sql, transaction.params);
     return oneTripOutcome(transaction, results);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
 import type { Op } from '../workload/op.ts';
-import { oneTripOutcome, oneTripTransaction } from './one-trip-transaction.ts';
+import { oneTripOutcome, oneTripTransaction, supportsReturning } from './one-trip-transaction.ts';
 
 const op = (kind: Op['kind'], id: number, extra: Partial<Op> = {}): Op => ({ index: 0, phase: 'p', kind, id, ...extra });
 const header = (affectedRows: number) => ({ affectedRows });
@@ -47,5 +47,22 @@ describe('one-trip transaction', () => {
     const remove = oneTripTransaction('t', op('delete', 4));
     expect(oneTripOutcome(remove, [header(0), [row], header(1), header(0)])).toEqual({ value: { id: 4, version: 2, name: 'x' }, version: 2 });
     expect(oneTripOutcome(remove, [header(0), [], header(0), header(0)])).toEqual({ value: null, version: null });
+  });
+
+  it('with RETURNING, an insert or a delete is one statement whose result is the row; updates stay a transaction', () => {
+    const insert = oneTripTransaction('t', op('insert', 4, { values: { name: 'x' } }), true);
+    expect(insert).toEqual({ sql: 'INSERT INTO `t` (`id`, `version`, `name`) VALUES (?, 1, ?) RETURNING *', params: [4, 'x'], countedWrite: null, rowRead: null });
+    expect(oneTripOutcome(insert, [{ id: 4, version: 1, name: 'x' }])).toEqual({ value: { id: 4, version: 1, name: 'x' }, version: 1 });
+    const remove = oneTripTransaction('t', op('delete', 4), true);
+    expect(remove.sql).toBe('DELETE FROM `t` WHERE `id` = ? RETURNING *');
+    expect(oneTripOutcome(remove, [])).toEqual({ value: null, version: null });
+    expect(oneTripTransaction('t', op('update', 4, { values: { name: 'x' } }), true).rowRead).toBe(2);
+  });
+
+  it('knows which servers take RETURNING', () => {
+    expect(supportsReturning({ flavor: 'mariadb', version: '10.11.6-MariaDB-0+deb12u1' })).toBe(true);
+    expect(supportsReturning({ flavor: 'mariadb', version: '11.8.3-MariaDB' })).toBe(true);
+    expect(supportsReturning({ flavor: 'mariadb', version: '10.4.32-MariaDB' })).toBe(false);
+    expect(supportsReturning({ flavor: 'mysql', version: '8.4.3' })).toBe(false);
   });
 });

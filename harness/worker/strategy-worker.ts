@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ConvergeError } from '../errors.ts';
 import type { StrategyContext, QuiesceResult, WriteOutcome } from '../../strategies/contract.ts';
 import type { Op } from '../workload/op.ts';
-import type { CallMessage, WorkerMessage, WorkerMethod } from './protocol.ts';
+import type { CallMessage, HarnessMessage, WorkerMessage, WorkerMethod } from './protocol.ts';
 
 /** A child killed by a signal has a null exitCode and a signalCode: both mean it is gone. */
 const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
@@ -47,6 +47,8 @@ export class StrategyWorker {
   private child: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Calls made in this turn of the event loop, not sent yet. */
+  private outbox: CallMessage[] = [];
   /** How many times the process was started. */
   starts = 0;
   /** Set while restart() runs: calls from outside wait for it, so recovery runs before any new call. */
@@ -104,12 +106,14 @@ export class StrategyWorker {
       child.on('message', onMessage);
     });
     child.on('message', (message: WorkerMessage) => {
-      if (message.type !== 'result') return;
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (message.ok) pending.resolve(message.value);
-      else pending.reject(new StrategyError(message.error.name, message.error.message, message.error.definite, message.error.retriable));
+      const results = message.type === 'results' ? message.results : message.type === 'result' ? [message] : [];
+      for (const result of results) {
+        const pending = this.pending.get(result.id);
+        if (!pending) continue;
+        this.pending.delete(result.id);
+        if (result.ok) pending.resolve(result.value);
+        else pending.reject(new StrategyError(result.error.name, result.error.message, result.error.definite, result.error.retriable));
+      }
     });
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
@@ -133,10 +137,25 @@ export class StrategyWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const message: CallMessage = { type: 'call', id, method, args };
-      child.send(message, (error) => {
-        if (error && this.pending.delete(id)) reject(new WorkerCrashedError(this.strategy, `send failed: ${error.message}`, this.context.logFile));
-      });
+      this.outbox.push({ type: 'call', id, method, args });
+      if (this.outbox.length === 1) setImmediate(() => this.flush(child));
+    });
+  }
+
+  /** Send the calls made in this turn of the event loop as one message. */
+  private flush(child: ChildProcess): void {
+    const calls = this.outbox;
+    this.outbox = [];
+    const failed = (detail: string) => {
+      for (const { id } of calls) {
+        const pending = this.pending.get(id);
+        if (pending && this.pending.delete(id)) pending.reject(new WorkerCrashedError(this.strategy, detail, this.context.logFile));
+      }
+    };
+    if (!child.connected) return failed('not running');
+    const message: HarnessMessage = calls.length === 1 ? calls[0]! : { type: 'calls', calls };
+    child.send(message, (error) => {
+      if (error) failed(`send failed: ${error.message}`);
     });
   }
 

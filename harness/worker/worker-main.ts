@@ -7,7 +7,7 @@
 import { ConvergeError } from '../errors.ts';
 import { strategyFactory } from '../../strategies/index.ts';
 import type { Strategy } from '../../strategies/contract.ts';
-import type { CallMessage, ReadyMessage, ResultMessage, SerializedError } from './protocol.ts';
+import type { HarnessMessage, ReadyMessage, ResultMessage, SerializedError } from './protocol.ts';
 
 function serialize(error: unknown): SerializedError {
   if (error instanceof ConvergeError) return { name: error.name, message: error.message, definite: error.definite, retriable: error.retriable };
@@ -15,8 +15,20 @@ function serialize(error: unknown): SerializedError {
   return { name: e.name, message: e.stack ?? e.message, definite: false, retriable: false };
 }
 
-function send(message: ResultMessage | ReadyMessage): void {
+function send(message: ReadyMessage): void {
   process.send?.(message);
+}
+
+/** Results ready in this turn of the event loop, sent together at its end. */
+let outbox: ResultMessage[] = [];
+function answer(result: ResultMessage): void {
+  outbox.push(result);
+  if (outbox.length > 1) return;
+  setImmediate(() => {
+    const results = outbox;
+    outbox = [];
+    process.send?.(results.length === 1 ? results[0] : { type: 'results', results });
+  });
 }
 
 function main(): void {
@@ -26,21 +38,23 @@ function main(): void {
     process.exit(2);
   }
   const strategy: Strategy = strategyFactory(name)();
-  process.on('message', (message: CallMessage) => {
-    if (message.type !== 'call') return;
-    // An optional method the strategy lacks (startCapture, warmUp) answers undefined.
-    const target = strategy as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
-    const call = (): Promise<unknown> => (target[message.method] ? target[message.method]!(...message.args) : Promise.resolve(undefined));
-    Promise.resolve()
-      .then(call)
-      .then(
-        (value) => send({ type: 'result', id: message.id, ok: true, value }),
-        (error: unknown) => {
-          const serialized = serialize(error);
-          if (message.method !== 'write') process.stderr.write(`${new Date().toISOString()} ${name}.${message.method} failed: ${serialized.name}: ${serialized.message}\n`);
-          send({ type: 'result', id: message.id, ok: false, error: serialized });
-        },
-      );
+  // An optional method the strategy lacks (startCapture, warmUp) answers undefined.
+  const target = strategy as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
+  process.on('message', (message: HarnessMessage) => {
+    const calls = message.type === 'calls' ? message.calls : message.type === 'call' ? [message] : [];
+    for (const { id, method, args } of calls) {
+      const call = (): Promise<unknown> => (target[method] ? target[method]!(...args) : Promise.resolve(undefined));
+      Promise.resolve()
+        .then(call)
+        .then(
+          (value) => answer({ type: 'result', id, ok: true, value }),
+          (error: unknown) => {
+            const serialized = serialize(error);
+            if (method !== 'write') process.stderr.write(`${new Date().toISOString()} ${name}.${method} failed: ${serialized.name}: ${serialized.message}\n`);
+            answer({ type: 'result', id, ok: false, error: serialized });
+          },
+        );
+    }
   });
   process.on('disconnect', () => process.exit(0));
   // A terminal's Ctrl-C reaches the whole process group: the harness decides how the run ends

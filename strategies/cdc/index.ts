@@ -12,6 +12,7 @@ import type mysql from 'mysql2/promise';
 import { ConvergeError } from '../../harness/errors.ts';
 import { retry } from '../../harness/retry.ts';
 import { applyMysqlWrite } from '../../harness/entity/mysql-writes.ts';
+import { supportsReturning } from '../../harness/entity/one-trip-transaction.ts';
 import { INDEX_SETTINGS } from '../../harness/entity/index-mapping.ts';
 import { recreateIndex, recreateTable } from '../../harness/entity/stores-setup.ts';
 import { ConnectClient } from '../../harness/stores/connect-client.ts';
@@ -47,6 +48,8 @@ export class CdcStrategy implements Strategy {
   private context!: StrategyContext;
   private options!: CdcOptions;
   private pool!: mysql.Pool;
+  /** The server takes INSERT/DELETE … RETURNING: those writes are one statement. */
+  private returning = false;
   private search!: SearchPort;
   private kafka!: Kafka;
   private admin!: Admin;
@@ -74,6 +77,7 @@ export class CdcStrategy implements Strategy {
     this.settings = pair.settings;
     this.names = { ...names, dataTopic: this.routing.topic };
     this.pool = createMysqlPool(db, { connectionLimit: Math.max(2, context.concurrency + 2), multipleStatements: true });
+    this.returning = supportsReturning(context.endpoints.mysql);
     this.search = await connectSearch(context.endpoints.search.url);
     this.kafka = createKafka(context.endpoints.kafka, `converge-cdc-${context.table}`, context.logFile);
     this.admin = this.kafka.admin();
@@ -179,7 +183,7 @@ export class CdcStrategy implements Strategy {
   async write(op: Op): Promise<WriteOutcome> {
     const connection = await this.pool.getConnection();
     try {
-      return await applyMysqlWrite(connection, this.context.table, op);
+      return await applyMysqlWrite(connection, this.context.table, op, { returning: this.returning });
     } finally {
       connection.release();
     }

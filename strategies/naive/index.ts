@@ -5,6 +5,7 @@
 import type mysql from 'mysql2/promise';
 import { ConvergeError } from '../../harness/errors.ts';
 import { applyMysqlWrite } from '../../harness/entity/mysql-writes.ts';
+import { supportsReturning } from '../../harness/entity/one-trip-transaction.ts';
 import { recreateIndex, recreateTable } from '../../harness/entity/stores-setup.ts';
 import { projectRow } from '../../harness/scenario/projection.ts';
 import { createMysqlPool } from '../../harness/stores/mysql.ts';
@@ -17,12 +18,15 @@ class NaiveStrategy implements Strategy {
   readonly name = 'naive';
   private context!: StrategyContext;
   private pool!: mysql.Pool;
+  /** The server takes INSERT/DELETE … RETURNING: those writes are one statement. */
+  private returning = false;
   private search!: SearchPort;
   private readonly counters = { mysqlWrites: 0, indexWrites: 0, indexDeletes: 0, indexFailures: 0 };
 
   async open(context: StrategyContext): Promise<void> {
     this.context = context;
     this.pool = createMysqlPool(context.endpoints.mysql, { connectionLimit: Math.max(2, context.concurrency + 1), multipleStatements: true });
+    this.returning = supportsReturning(context.endpoints.mysql);
     this.search = await connectSearch(context.endpoints.search.url);
   }
 
@@ -35,7 +39,7 @@ class NaiveStrategy implements Strategy {
     const connection = await this.pool.getConnection();
     let outcome: WriteOutcome;
     try {
-      outcome = await applyMysqlWrite(connection, this.context.table, op);
+      outcome = await applyMysqlWrite(connection, this.context.table, op, { returning: this.returning });
     } finally {
       connection.release();
     }

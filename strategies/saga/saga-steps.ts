@@ -64,7 +64,7 @@ export async function writeRow(deps: StepDeps, { sagaId, op, resumed }: WriteRow
     const pendingKey = deps.options.isolation === 'semantic-lock' ? op.id : null;
     if (pendingKey !== null && (await deps.log.pendingOn(connection, op.id)) !== null) throw new SemanticLockHeldError(op.id);
     let started: StepOneResult | null = null;
-    const outcome = await applyMysqlWrite(connection, deps.table, op, async (outcome, before) => {
+    const outcome = await applyMysqlWrite(connection, deps.table, op, { beforeCommit: async (outcome, before) => {
       if (outcome.value === null) return; // nothing changed: no saga
       const stepOne: StepOneResult = { seq: null, outcome, before, after: op.kind === 'delete' ? null : outcome.value };
       try {
@@ -75,7 +75,7 @@ export async function writeRow(deps: StepDeps, { sagaId, op, resumed }: WriteRow
         if (pendingKey !== null && (error as { code?: string }).code === 'ER_DUP_ENTRY') throw new SemanticLockHeldError(op.id);
         throw error;
       }
-    });
+    } });
     return started ?? { seq: null, outcome, before: null, after: null };
   } finally {
     connection.release();

@@ -7,6 +7,7 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConvergeError, ConfigError } from '../../harness/errors.ts';
 import { applyMysqlWrite, MysqlRejectedError, type WriteConnection } from '../../harness/entity/mysql-writes.ts';
+import { supportsReturning } from '../../harness/entity/one-trip-transaction.ts';
 import { createTableSql, dropTableSql } from '../../harness/entity/table-sql.ts';
 import type { Entity } from '../../harness/scenario/schema.ts';
 import { createMysqlPool, type MysqlPool } from '../../harness/stores/mysql.ts';
@@ -97,7 +98,8 @@ afterAll(async () => {
 
 describe('applyMysqlWrite in one round trip', () => {
   it('returns the committed row and version of every write kind, as the statement-by-statement transaction does', async () => {
-    const [oneTrip, stepwise] = [await freshTable('a', allTypes), await freshTable('b', allTypes)];
+    const [oneTrip, stepwise, viaReturning] = [await freshTable('a', allTypes), await freshTable('b', allTypes), await freshTable('c', allTypes)];
+    const returning = supportsReturning(endpoints.mysql);
     const values = (id: number, name: string) => ({ name, counter: 0, big: 2 ** 53 + id, note: null, balance: 0.1 + id, active: true, opened: '2026-01-02 03:04:05' });
     const ops: Op[] = [
       op('insert', 1, { values: values(1, 'n1') }),
@@ -116,12 +118,17 @@ describe('applyMysqlWrite in one round trip', () => {
       for (const write of ops) {
         const measured = counted(connection);
         const fast = await applyMysqlWrite(measured.connection, oneTrip, write);
-        const slow = await applyMysqlWrite(connection, stepwise, write, () => Promise.resolve());
+        const slow = await applyMysqlWrite(connection, stepwise, write, { beforeCommit: () => Promise.resolve() });
         expect(fast, `${write.kind} ${write.id}`).toEqual(slow);
         expect(measured.queries(), `${write.kind} ${write.id}: one query`).toBe(1);
+        // Where the server takes RETURNING, an insert or a delete is one statement with the same outcome.
+        const viaReturningConnection = counted(connection);
+        if (returning) expect(await applyMysqlWrite(viaReturningConnection.connection, viaReturning, write, { returning: true }), `${write.kind} ${write.id} with RETURNING`).toEqual(slow);
+        if (returning) expect(viaReturningConnection.queries()).toBe(1);
       }
     });
     expect(await tableRows(oneTrip)).toEqual(await tableRows(stepwise));
+    if (returning) expect(await tableRows(viaReturning)).toEqual(await tableRows(stepwise));
     expect(await tableRows(oneTrip)).toEqual([
       { id: 1, version: 1, ...values(1, 'again'), big: String(2 ** 53 + 1), active: 1 },
       { id: 2, version: 3, ...values(2, 'n2'), big: String(2 ** 53 + 2), active: 1, counter: 3 },
