@@ -62,4 +62,24 @@ describe('bench exit code', () => {
     expect(benchExitCode({ interrupted: true, results: [mustPassFailed] })).toBe(130);
     expect(benchExitCode({ interrupted: true, results: [] })).toBe(130);
   });
+
+  it('with the pipeline suite, is 1 for a failed or diverged measurement and 0 for an unmet speed goal', () => {
+    const measurement = (state: 'measured' | 'failed', converged: boolean | null, met: boolean) => ({
+      target: 'sink-catch-up' as const,
+      title: 'Sink catch-up',
+      state,
+      error: state === 'failed' ? 'connector FAILED' : null,
+      figures: {},
+      goals: [{ text: 'ratio ≥ 0.85', figure: 'ratio', op: '>=' as const, threshold: 0.85, met }],
+      config: {},
+      converged,
+      usage: { state: 'unavailable' as const, reason: 'external provider' },
+      durationMs: 1,
+    });
+    const run = (m: ReturnType<typeof measurement>) => ({ interrupted: false, results: [passing], pipeline: { runs: [[m]] } });
+    expect(benchExitCode(run(measurement('measured', true, false)))).toBe(0);
+    expect(unexpectedOutcomes(run(measurement('failed', null, false)))).toEqual(['pipeline repetition 1: sink-catch-up failed: connector FAILED']);
+    expect(unexpectedOutcomes(run(measurement('measured', false, true)))).toEqual(['pipeline repetition 1: sink-catch-up: the stores did not converge']);
+    expect(benchExitCode(run(measurement('measured', false, true)))).toBe(1);
+  });
 });
