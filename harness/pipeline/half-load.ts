@@ -62,8 +62,9 @@ async function runPair(ctx: PipelineContext, file: string, overrides: Record<str
     leaseDir: leaseDir(ctx.envDir),
     envDir: ctx.envDir,
     onWorkloadStart: () => (sampler = ctx.watchUsage()),
-    afterWorkload: async () => {
+    afterWorkload: () => {
       if (sampler) usage = sampler.stop();
+      return Promise.resolve();
     },
   });
   return { result, usage, name: scenario.name };

@@ -20,7 +20,7 @@ export async function measureRawBulk(pool: mysql.Pool, search: SearchPort, entit
   const operations: BulkOperation[] = [];
   for await (const row of mysqlRows(pool, table, 5000)) {
     const doc = projectRow(entity, row);
-    operations.push({ action: 'index', index, id: String(doc.id), doc: doc as Record<string, unknown> });
+    operations.push({ action: 'index', index, id: String(doc.id), doc });
   }
   await search.deleteIndex(index);
   await search.createIndex(index, { settings: INDEX_SETTINGS, mappings: indexMappings(entity) });

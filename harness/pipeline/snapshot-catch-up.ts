@@ -28,9 +28,9 @@ export async function snapshotCatchUp(ctx: PipelineContext, raw: RawBulk | null)
     // Done when the sink has applied a document for every row (its own clock says when); the
     // strategy's quiesce and a comparison of both stores then confirm it, untimed.
     await retry(
-      async () => {
+      () => {
         const applied = pair.cdc.sinkProgress().applied;
-        if (applied < n) throw new ConvergeError(`the sink has applied ${applied} of ${n} snapshot rows`, { retriable: true });
+        return applied < n ? Promise.reject(new ConvergeError(`the sink has applied ${applied} of ${n} snapshot rows`, { retriable: true })) : Promise.resolve();
       },
       { timeoutMs: 15 * 60_000, initialDelayMs: 50, maxDelayMs: 200, description: `${n} snapshot rows in the index` },
     );

@@ -43,7 +43,8 @@ function main(): void {
   process.on('message', (message: HarnessMessage) => {
     const calls = message.type === 'calls' ? message.calls : message.type === 'call' ? [message] : [];
     for (const { id, method, args } of calls) {
-      const call = (): Promise<unknown> => (target[method] ? target[method]!(...args) : Promise.resolve(undefined));
+      const fn = target[method];
+      const call = (): Promise<unknown> => (fn ? fn.apply(target, args) : Promise.resolve(undefined));
       Promise.resolve()
         .then(call)
         .then(
