@@ -75,7 +75,7 @@ function convergedOf(result: ScenarioResult): boolean | null {
 }
 
 export async function halfLoadLag(ctx: PipelineContext, suffix: string, chosen: ReadonlySet<PipelineTarget>): Promise<HalfLoadRuns> {
-  const { concurrency, probeOps, halfLoadSeconds } = ctx.params;
+  const { loadConcurrency: concurrency, probeOps, halfLoadSeconds } = ctx.params;
   const out: HalfLoadRuns = { measurements: [], results: [], scenarios: [] };
   const probeOverrides = { ops: String(probeOps), concurrency: String(concurrency) };
   const probe = await runPair(ctx, PROBE_FILE, probeOverrides, suffix);

@@ -4,7 +4,7 @@ import { parsePipelineParams } from './params.ts';
 
 describe('pipeline params', () => {
   it('defaults to the issue sizes and takes --param overrides as numbers', () => {
-    expect(parsePipelineParams({})).toEqual({ changes: 100_000, snapshotRows: 100_000, writePathOps: 5_000, concurrency: 4, probeOps: 8_000, halfLoadSeconds: 30 });
+    expect(parsePipelineParams({})).toEqual({ changes: 100_000, snapshotRows: 100_000, writePathOps: 5_000, concurrency: 4, loadConcurrency: 16, probeOps: 12_000, halfLoadSeconds: 30 });
     expect(parsePipelineParams({ changes: '5000', halfLoadSeconds: '10' })).toMatchObject({ changes: 5000, halfLoadSeconds: 10 });
   });
 

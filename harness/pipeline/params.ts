@@ -12,10 +12,15 @@ export const pipelineParamsSchema = z.strictObject({
   snapshotRows: positive.default(100_000),
   /** Inserts through the strategy's write path, and as raw mysql2 commits (write path). */
   writePathOps: positive.default(5_000),
-  /** Writers at once in the write path, the sustainable-rate probe and the half-load runs. */
+  /** Writers at once in the write path (and its raw baseline). */
   concurrency: positive.default(4),
+  /**
+   * Writers at once in the sustainable-rate probe and the half-load runs: enough that the probe's
+   * rate is the pipeline's, not what a few writers reach (4 writers at ~3 ms a write stop near 800/s).
+   */
+  loadConcurrency: positive.default(16),
   /** Operations of the closed-loop probe that finds the pipeline's sustainable rate. */
-  probeOps: positive.default(8_000),
+  probeOps: positive.default(12_000),
   /** How long each half-load run writes, in seconds. */
   halfLoadSeconds: positive.default(30),
 });
