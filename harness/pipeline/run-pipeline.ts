@@ -17,6 +17,7 @@ import type { RawBulk } from './raw-bulk.ts';
 import { sinkCatchUp } from './sink-catch-up.ts';
 import { snapshotCatchUp } from './snapshot-catch-up.ts';
 import { summarize } from './summary.ts';
+import { formatFigure } from './summary-text.ts';
 import { writePath } from './write-path.ts';
 
 export interface PipelineSuiteInput {
@@ -97,7 +98,7 @@ export async function runPipelineSuite(input: PipelineSuiteInput): Promise<Pipel
 export function headline(m: PipelineMeasurement): string {
   const figures = Object.entries(m.figures)
     .slice(0, 4)
-    .map(([name, f]) => `${name} ${f.unit === '×' ? `${f.value.toFixed(2)}×` : `${f.value.toFixed(f.value < 10 ? 2 : 0)} ${f.unit}`}`)
+    .map(([name, f]) => `${name} ${formatFigure(f.value, f.unit)}`)
     .join(', ');
   const goals = m.goals.map((g) => `${g.text}: ${g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met'}`).join('; ');
   const busiest = m.usage.state === 'measured' ? `; busiest ${m.usage.busiest}` : '';

@@ -58,9 +58,9 @@ export async function sinkCatchUp(ctx: PipelineContext): Promise<MeasuredTarget 
     const usageResult = usage.stop();
     if (!quiet.quiet) throw new Error(`the sink did not apply the ${n} changes within 15 min: ${quiet.detail ?? ''}`);
     const stats = await pair.cdc.stats();
-    const first = Number(stats.sinkFirstBatchAtEpochMs);
-    const last = Number(stats.sinkLastCommitAtEpochMs);
-    const applied = Number(stats.applied);
+    const { applied, firstBatchAt, lastCommitAt } = pair.cdc.sinkProgress();
+    const first = firstBatchAt ?? Number.NaN;
+    const last = lastCommitAt ?? Number.NaN;
     const report = await compareSnapshot(pair.sources);
     const batchSize = pair.cdc.sinkBatchSize;
     const raw = await measureRawBulk(pair.sources.pool, pair.sources.search, ctx.entity, pair.names.table, `${pair.names.index}-raw`, batchSize);

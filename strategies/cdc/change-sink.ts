@@ -149,8 +149,6 @@ export class ChangeSink {
   private draining: Promise<void> | null = null;
   /** Consumers retired after a piece failed: they send and commit nothing more. */
   private readonly brokenConsumers = new WeakSet<Consumer>();
-  /** The last error that retired a consumer (for the log and the figures). */
-  lastPieceError: string | null = null;
   /** Set by stop(): a consumer crash is then not restarted. */
   private stopping = false;
   private previous: SinkRecord | null = null;
@@ -304,7 +302,8 @@ export class ChangeSink {
     this.abandonPieces();
     if (!consumer || this.brokenConsumers.has(consumer) || this.stopping) return;
     this.brokenConsumers.add(consumer);
-    this.lastPieceError = error instanceof Error ? error.message : String(error);
+    // The worker's stderr is the pair's log: say why its consumer was replaced.
+    process.stderr.write(`${new Date().toISOString()} cdc sink: a piece's bulk failed, its consumer is replaced and resumes from the last commit: ${error instanceof Error ? error.message : String(error)}\n`);
     if (this.consumer === consumer) void this.restartConsumer();
   }
 

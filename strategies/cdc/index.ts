@@ -263,8 +263,6 @@ export class CdcStrategy implements Strategy {
       snapshotDurationMs: snapshot?.durationMs ?? null,
       snapshotExportMs: snapshot?.exportMs ?? null,
       snapshotRecords: snapshot?.records ?? null,
-      sinkFirstBatchAtEpochMs: this.sink?.firstBatchAt ?? null,
-      sinkLastCommitAtEpochMs: this.sink?.lastCommitAt ?? null,
     };
   }
 
